@@ -1,0 +1,31 @@
+import type { BoardProfile } from '../harness/lab/board-profile.ts';
+
+/**
+ * QEMU's arm64 `virt` machine with Debian's U-Boot (u-boot-qemu, qemu_arm64_defconfig).
+ * Machine options live in harness/power/qemu-machine.ts; this is what the harness needs to know to drive it.
+ */
+export const qemuVirtArm64: BoardProfile = {
+  name: 'qemu-virt-arm64',
+  description: 'Virtual arm64 board: QEMU virt (GICv3, 2 x Cortex-A57, 2 GiB) with Debian U-Boot 2023.01',
+  uboot: {
+    // qemu_arm64_defconfig keeps U-Boot's default prompt.
+    prompt: '=> ',
+    autobootPattern: /Hit any key to stop autoboot/,
+    interruptKey: ' ',
+  },
+  console: { baudRate: 115200 },
+  // RAM is 0x40000000 + 2 GiB. QEMU puts its DTB at the start of RAM for -bios firmware and
+  // U-Boot relocates itself to the top, so images go between the two.
+  loadWindow: { start: 0x42000000, end: 0xb0000000 },
+  // QEMU generates the DT from its options; the virtual board dumps it (dumpdtb) as this file.
+  deviceTree: { source: 'file', file: 'virt.dtb' },
+  xen: {
+    // QEMU 7.2's DT has no /aliases, so dtuart=serial0 finds nothing; name the PL011 by path.
+    consoleArgs: 'console=dtuart dtuart=/pl011@9000000',
+    gicVersion: 3,
+  },
+  // QEMU user networking: the guest is 10.0.2.15 and the host (our TFTP server) is 10.0.2.2.
+  network: { mode: 'static', ipaddr: '10.0.2.15', serverip: '10.0.2.2', netmask: '255.255.255.0' },
+  // Measured under TCG on 2 cores; budgets leave room for a loaded CI machine.
+  budgets: { ubootPromptMs: 15000, tftpMsPerMiB: 1000, xenBannerMs: 20000, xenInitMs: 60000, domuReadyMs: 90000 },
+};

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureImages } from '../../images/recipe.ts';
+import { findSuite, suites as allSuites, type SuiteDefinition } from '../../suites/index.ts';
+import { HilError } from '../errors.ts';
+import { openBoard } from '../lab/open-board.ts';
+import { renderSummary } from '../report/summary.ts';
+import { writeReport } from '../report/write-report.ts';
+import { runBoard } from '../run/run-board.ts';
+import { ensureHostPackages } from '../setup/host-setup.ts';
+import { parseCommandArgs } from './args.ts';
+import { progressLog } from './progress.ts';
+
+const USAGE = 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE]';
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs('run', args, {
+    board: { type: 'string', default: 'qemu-virt-arm64' },
+    system: { type: 'string' },
+    suite: { type: 'string', multiple: true },
+    'report-dir': { type: 'string' },
+    lab: { type: 'string' },
+  }, USAGE);
+  const suites = selectSuites(values.suite);
+  const boardName = values.board!;
+  const reportDir = resolve(values['report-dir'] ?? join(REPO, 'reports', `${stamp()}-${boardName}`));
+  mkdirSync(reportDir, { recursive: true });
+  const log = progressLog();
+  await ensureHostPackages(log);
+  const images = await ensureImages({ log });
+  const board = await openBoard(boardName, { labFile: values.lab, stateDir: join(reportDir, 'board') });
+  let stop: (() => Promise<void>) | undefined;
+  const onSignal = (signal: string) => {
+    log(`${signal}: stopping, powering ${boardName} off`);
+    void (stop?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((s) => [s, () => onSignal(s)] as const);
+  for (const [s, h] of handlers) process.once(s, h);
+  try {
+    log(`run ${suites.map((s) => s.name).join(', ')} on ${boardName}; report in ${reportDir}`);
+    const record = await runBoard({ board, suites, systemFile: values.system && resolve(values.system), reportDir, images, log, onStopper: (s) => (stop = s) });
+    await writeReport(reportDir, record);
+    console.log(renderSummary(record, reportDir));
+    return record.passed ? 0 : 1;
+  } finally {
+    for (const [s, h] of handlers) process.off(s, h);
+    await board.dispose?.();
+  }
+}
+
+function selectSuites(names: string[] | undefined): SuiteDefinition[] {
+  if (!names?.length) return [...allSuites];
+  return names.map((n) => {
+    const suite = findSuite(n);
+    if (!suite) throw new HilError(`unknown suite '${n}'; known: ${allSuites.map((s) => s.name).join(', ')}`, { code: 'USAGE' });
+    return suite;
+  });
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
+}

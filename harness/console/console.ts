@@ -1,0 +1,161 @@
+import { ConsoleFailureError, ConsoleTimeoutError, HilError } from '../errors.ts';
+import { describePattern, printable, toRegExp, type Pattern } from './patterns.ts';
+import type { ConsoleTransport } from './transport.ts';
+import type { Transcript } from './transcript.ts';
+import { LineAssembler } from './line-assembler.ts';
+
+export interface ConsoleOptions {
+  /** Board name, for error messages. */
+  board?: string;
+  /** Every received byte is appended here as it arrives. */
+  transcript?: Transcript;
+  /** Unconsumed text kept for matching when nobody waits. Default 256 KiB. */
+  keepChars?: number;
+}
+
+export interface ExpectOptions {
+  timeoutMs: number;
+  /** Stage name shown in a timeout or failure error, e.g. "uboot: stop autoboot". */
+  stage: string;
+  /** Patterns that mean the stage failed; seen before the expected pattern, they reject at once. */
+  failOn?: readonly Pattern[];
+}
+
+export interface ConsoleMatch {
+  /** Which of the expected patterns matched (index into the array given). */
+  index: number;
+  match: RegExpExecArray;
+  /** Text between the previous match and this one. */
+  before: string;
+}
+
+interface Waiter {
+  patterns: RegExp[];
+  failOn: RegExp[];
+  resolve: (m: ConsoleMatch) => void;
+  reject: (e: Error) => void;
+  stage: string;
+}
+
+/**
+ * The streaming expect engine over a board's serial bytes. Text is matched from where the
+ * previous match ended, so nothing printed between two waits is missed.
+ */
+export class Console {
+  private buffer = '';
+  private waiter?: Waiter;
+  private readonly lines = new LineAssembler(200);
+  private readonly textListeners: Array<(text: string) => void> = [];
+
+  constructor(
+    readonly transport: ConsoleTransport,
+    private readonly options: ConsoleOptions = {},
+  ) {
+    transport.onData((chunk) => this.receive(chunk));
+    transport.onEvent((event) => this.options.transcript?.mark(`console ${event}`));
+  }
+
+  get board(): string | undefined {
+    return this.options.board;
+  }
+
+  /** Receives every text chunk as it arrives (bytes as latin1, so one char per byte). */
+  onText(listener: (text: string) => void): void {
+    this.textListeners.push(listener);
+  }
+
+  /** Receives every complete line (without its line ending). */
+  onLine(listener: (line: string) => void): void {
+    this.lines.onLine(listener);
+  }
+
+  async send(text: string | Buffer): Promise<void> {
+    await this.transport.write(typeof text === 'string' ? Buffer.from(text, 'latin1') : text);
+  }
+
+  /** The last n lines seen (the partial line last), control characters made visible. */
+  lastLines(n = 40): string[] {
+    return this.lines.last(n).map(printable);
+  }
+
+  /** Forgets unconsumed text: the next expect only sees what arrives from now on. */
+  discard(): void {
+    this.buffer = '';
+  }
+
+  expect(expected: Pattern | readonly Pattern[], options: ExpectOptions): Promise<ConsoleMatch> {
+    if (this.waiter) throw new HilError(`console already has a wait in progress (stage '${this.waiter.stage}')`);
+    const list = Array.isArray(expected) ? (expected as Pattern[]) : [expected as Pattern];
+    return new Promise<ConsoleMatch>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        reject(
+          new ConsoleTimeoutError({
+            stage: options.stage,
+            expected: list.map(describePattern).join(' or '),
+            timeoutMs: options.timeoutMs,
+            lastLines: this.lastLines(),
+            board: this.options.board,
+          }),
+        );
+      }, options.timeoutMs);
+      const done = <T>(fn: (v: T) => void) => (v: T) => {
+        clearTimeout(timer);
+        this.waiter = undefined;
+        fn(v);
+      };
+      this.waiter = {
+        patterns: list.map(toRegExp),
+        failOn: (options.failOn ?? []).map(toRegExp),
+        resolve: done(resolve),
+        reject: done(reject),
+        stage: options.stage,
+      };
+      this.check();
+    });
+  }
+
+  private receive(chunk: Buffer): void {
+    this.options.transcript?.write(chunk);
+    const text = chunk.toString('latin1');
+    this.lines.push(text);
+    for (const listener of this.textListeners) listener(text);
+    this.buffer += text;
+    if (this.waiter) this.check();
+    const keep = this.options.keepChars ?? 256 * 1024;
+    if (this.buffer.length > keep) this.buffer = this.buffer.slice(-keep);
+  }
+
+  private check(): void {
+    const waiter = this.waiter;
+    if (!waiter) return;
+    const found = firstMatch(this.buffer, waiter.patterns);
+    const failure = firstMatch(this.buffer, waiter.failOn);
+    if (failure && (!found || failure.match.index <= found.match.index)) {
+      this.buffer = this.buffer.slice(failure.match.index + failure.match[0].length);
+      waiter.reject(
+        new ConsoleFailureError({
+          stage: waiter.stage,
+          matched: printable(failure.match[0]),
+          lastLines: this.lastLines(),
+          board: this.options.board,
+        }),
+      );
+      return;
+    }
+    if (!found) return;
+    const before = this.buffer.slice(0, found.match.index);
+    this.buffer = this.buffer.slice(found.match.index + found.match[0].length);
+    waiter.resolve({ ...found, before });
+  }
+}
+
+function firstMatch(text: string, patterns: RegExp[]): { index: number; match: RegExpExecArray } | undefined {
+  let best: { index: number; match: RegExpExecArray } | undefined;
+  patterns.forEach((re, index) => {
+    re.lastIndex = 0;
+    const match = re.exec(text);
+    if (match && (!best || match.index < best.match.index)) best = { index, match };
+  });
+  return best;
+}

@@ -1,0 +1,37 @@
+/**
+ * Console text that means something went wrong, in one place for every stage that watches for it.
+ * Sources: U-Boot, Linux and Xen messages seen on real consoles (see the project's reference notes).
+ */
+
+/** U-Boot's sign-on after a blank line: seen again while at the prompt, the board has reset. */
+export const UBOOT_BANNER = /\n\r?\nU-Boot (?:SPL )?20\d\d\.\d\d/;
+
+export const UBOOT_ERRORS: readonly RegExp[] = [
+  /Retry count exceeded/,
+  /TFTP error[^\r\n]*/,
+  /File not found/,
+  /Unknown command '[^']*'/,
+  /## Error[^\r\n]*/,
+  /### ERROR ### Please RESET the board ###/,
+  /libfdt [^\r\n]*FDT_ERR_\w+/,
+  /Bad Linux ARM64 Image magic!/,
+  UBOOT_BANNER,
+];
+
+export const KERNEL_ERRORS: readonly RegExp[] = [
+  /Kernel panic - not syncing[^\r\n]*/,
+  /Internal error: Oops[^\r\n]*/,
+  /\bOops\b[^\r\n]*/,
+  /kernel BUG at[^\r\n]*/,
+  /Unhandled fault[^\r\n]*/,
+  /-+\[ cut here \]-+/,
+  /BUG: KASAN[^\r\n]*/,
+];
+
+export const XEN_ERRORS: readonly RegExp[] = [/Panic on CPU \d+[^\r\n]*/, /Xen BUG at[^\r\n]*/, /Xen call trace/];
+
+/** Everything that must never appear once Xen has started. `WARNING:` is reported, not fatal: see BOOT_WARNINGS. */
+export const BOOT_ERRORS: readonly RegExp[] = [...XEN_ERRORS, ...KERNEL_ERRORS];
+
+/** Reported in the boot suite as a finding of its own. */
+export const BOOT_WARNINGS: readonly RegExp[] = [/WARNING: [^\r\n]*/];

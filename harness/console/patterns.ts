@@ -1,0 +1,16 @@
+/** A console pattern: plain text (matched literally) or a regular expression. */
+export type Pattern = string | RegExp;
+
+export function toRegExp(pattern: Pattern): RegExp {
+  if (typeof pattern !== 'string') return pattern;
+  return new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+}
+
+export function describePattern(pattern: Pattern): string {
+  return typeof pattern === 'string' ? JSON.stringify(pattern) : String(pattern);
+}
+
+/** Control characters made visible, so console text can be shown in errors and reports. */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => (c === '\x1b' ? '\\e' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}

@@ -1,0 +1,95 @@
+/** Every error the harness raises on purpose is a HilError: it says what failed and, where known, on which board. */
+export class HilError extends Error {
+  readonly code: string;
+  readonly board?: string;
+  constructor(message: string, options: { code?: string; board?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code ?? 'HIL_ERROR';
+    this.board = options.board;
+  }
+}
+
+/** Bad input in a file the user wrote: names the file, the field path and, where known, the line. */
+export class ConfigError extends HilError {
+  readonly file: string;
+  readonly field?: string;
+  readonly line?: number;
+  constructor(file: string, problem: string, where: { field?: string; line?: number } = {}) {
+    const at = [file + (where.line ? `:${where.line}` : ''), where.field ? `field '${where.field}'` : '']
+      .filter(Boolean)
+      .join(', ');
+    super(`${at}: ${problem}`, { code: 'CONFIG' });
+    this.file = file;
+    this.field = where.field;
+    this.line = where.line;
+  }
+}
+
+/** A wait on the console ran out: shows the stage, what was expected and the last lines seen. */
+export class ConsoleTimeoutError extends HilError {
+  readonly stage: string;
+  readonly expected: string;
+  readonly timeoutMs: number;
+  readonly lastLines: string[];
+  constructor(opts: { stage: string; expected: string; timeoutMs: number; lastLines: string[]; board?: string }) {
+    super(
+      [
+        `Timed out in stage '${opts.stage}'${opts.board ? ` on board ${opts.board}` : ''}`,
+        `  Expected: ${opts.expected}`,
+        `  Timeout:  ${opts.timeoutMs} ms`,
+        `  Last console lines:`,
+        ...opts.lastLines.map((l) => `    | ${l}`),
+      ].join('\n'),
+      { code: 'TIMEOUT', board: opts.board },
+    );
+    this.stage = opts.stage;
+    this.expected = opts.expected;
+    this.timeoutMs = opts.timeoutMs;
+    this.lastLines = opts.lastLines;
+  }
+}
+
+/** The console showed a failure pattern (U-Boot error, kernel panic, Xen panic...). */
+export class ConsoleFailureError extends HilError {
+  readonly stage: string;
+  readonly matched: string;
+  readonly lastLines: string[];
+  constructor(opts: { stage: string; matched: string; lastLines: string[]; board?: string }) {
+    super(
+      [
+        `Failure seen in stage '${opts.stage}'${opts.board ? ` on board ${opts.board}` : ''}: ${opts.matched}`,
+        `  Last console lines:`,
+        ...opts.lastLines.map((l) => `    | ${l}`),
+      ].join('\n'),
+      { code: 'CONSOLE_FAILURE', board: opts.board },
+    );
+    this.stage = opts.stage;
+    this.matched = opts.matched;
+    this.lastLines = opts.lastLines;
+  }
+}
+
+/** A command (U-Boot, domU shell, SSH) ran and failed; carries its output and exit status. */
+export class ExecutionError extends HilError {
+  readonly command: string;
+  readonly output: string;
+  readonly exitCode: number;
+  constructor(command: string, output: string, exitCode: number, where = '') {
+    super(`${where ? where + ': ' : ''}command '${command}' exited ${exitCode}\n${output}`, { code: 'EXEC' });
+    this.command = command;
+    this.output = output;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Short, human message for the CLI: the message, then each cause on its own line. */
+export function describeError(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 5; depth++) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join('\n  caused by: ');
+}

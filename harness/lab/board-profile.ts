@@ -1,0 +1,39 @@
+/**
+ * A board profile holds facts about one kind of board (data only; drivers live in harness/).
+ * Instances of boards (which relay, which serial port) are bound in the lab file.
+ */
+export interface BoardProfile {
+  name: string;
+  description: string;
+  uboot: {
+    /** The prompt U-Boot prints, e.g. "=> " or "ZynqMP> ". */
+    prompt: string;
+    /** Text U-Boot prints while counting down to autoboot. */
+    autobootPattern: RegExp;
+    /** What to send to stop autoboot. */
+    interruptKey: string;
+  };
+  console: {
+    baudRate: number;
+    rtscts?: boolean;
+  };
+  /** Where images may be loaded: [start, end) physical addresses, 2 MiB aligned. */
+  loadWindow: { start: number; end: number };
+  /** The device tree Xen gets: an artifact file fetched over TFTP, or the one U-Boot already holds. */
+  deviceTree: { source: 'file'; file: string } | { source: 'uboot'; addressVariable: string };
+  xen: {
+    /** Console arguments for Xen's command line on this board, e.g. "console=dtuart dtuart=serial0". */
+    consoleArgs: string;
+    gicVersion: 2 | 3;
+  };
+  /** Network setup for U-Boot before tftpb: static commands, or "dhcp". */
+  network: { mode: 'static'; ipaddr: string; serverip: string; netmask?: string } | { mode: 'dhcp'; serverip?: string };
+  /** Typical durations in ms, used as default timeouts. */
+  budgets: {
+    ubootPromptMs: number;
+    tftpMsPerMiB: number;
+    xenBannerMs: number;
+    xenInitMs: number;
+    domuReadyMs: number;
+  };
+}

@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { qemuVirtArm64 } from '../../boards/qemu-virt-arm64.ts';
+import { SerialTransport } from '../console/serial-transport.ts';
+import { VirtualCable } from '../console/virtual-cable.ts';
+import { dumpDeviceTree, type QemuMachineOptions } from '../power/qemu-machine.ts';
+import { QemuPower } from '../power/qemu-power.ts';
+import type { BoardInstance } from './board-instance.ts';
+
+export interface VirtualBoardOptions extends QemuMachineOptions {
+  /** Instance name. Default "qemu-virt-arm64". */
+  name?: string;
+  /** Folder for the serial cable's pty links and QEMU's log. */
+  stateDir: string;
+}
+
+/**
+ * The built-in virtual board: QEMU behind the power interface, its UART on a pty opened with serialport.
+ * Above this function nothing knows it is not a ZCU102.
+ */
+export async function createVirtualBoard(options: VirtualBoardOptions): Promise<BoardInstance> {
+  const name = options.name ?? qemuVirtArm64.name;
+  const cable = new VirtualCable(join(options.stateDir, 'serial'));
+  await cable.plug();
+  const power = new QemuPower({ ...options, serialPath: cable.boardPath, logPath: join(options.stateDir, 'qemu.log'), board: name });
+  return {
+    name,
+    profile: qemuVirtArm64,
+    power,
+    console: new SerialTransport({ path: cable.consolePath, baudRate: qemuVirtArm64.console.baudRate, reopen: false } as never),
+    // QEMU user networking delivers the guest's 10.0.2.2:69 to the host's 127.0.0.1:69.
+    tftpHost: '127.0.0.1',
+    network: qemuVirtArm64.network,
+    ssh: options.hostForwards?.length ? { host: '127.0.0.1', port: sshForwardPort(options.hostForwards), user: 'root' } : undefined,
+    leaveOn: false,
+    writeDeviceTree: (path) => dumpDeviceTree(path, options),
+    dispose: async () => {
+      await power.off();
+      cable.unplug();
+    },
+  };
+}
+
+function sshForwardPort(forwards: string[]): number {
+  const m = forwards.map((f) => /^tcp:[\d.]*:(\d+)-:22$/.exec(f)).find(Boolean);
+  return m ? Number(m[1]) : 22;
+}

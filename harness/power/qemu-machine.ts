@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { execa } from 'execa';
+import { HilError } from '../errors.ts';
+
+/** Where Debian's u-boot-qemu package puts the arm64 U-Boot. */
+export const QEMU_UBOOT_BIOS = '/usr/lib/u-boot/qemu_arm64/u-boot.bin';
+export const QEMU_BINARY = 'qemu-system-aarch64';
+
+export interface QemuMachineOptions {
+  /** Memory in MiB. Default 2048. */
+  memoryMiB?: number;
+  /** Default 2. */
+  cpus?: number;
+  /** Firmware. Default Debian's U-Boot for qemu_arm64. */
+  bios?: string;
+  /** Extra user-network host forwards, e.g. "tcp:127.0.0.1:2222-:22". */
+  hostForwards?: string[];
+}
+
+/**
+ * The virtual board's hardware, in one place: power-on and the DT dump use the same machine,
+ * so the DT Xen gets is the one the machine really has.
+ * Not -nographic: it puts QEMU's monitor on the serial line with Ctrl-A as escape, and Ctrl-A is Xen's conswitch.
+ */
+export function qemuMachineArgs(options: QemuMachineOptions = {}): string[] {
+  const forwards = (options.hostForwards ?? []).map((f) => `,hostfwd=${f}`).join('');
+  return [
+    '-machine', 'virt,gic-version=3,virtualization=true',
+    '-cpu', 'cortex-a57',
+    '-m', String(options.memoryMiB ?? 2048),
+    '-smp', String(options.cpus ?? 2),
+    '-bios', options.bios ?? QEMU_UBOOT_BIOS,
+    '-netdev', `user,id=n0${forwards}`,
+    '-device', 'virtio-net-pci,netdev=n0',
+    '-display', 'none',
+    '-monitor', 'none',
+  ];
+}
+
+/** Writes the machine's own device tree to `path` (QEMU's dumpdtb). */
+export async function dumpDeviceTree(path: string, options: QemuMachineOptions = {}): Promise<void> {
+  checkQemuInstalled(options);
+  const args = qemuMachineArgs(options).map((a) => (a.startsWith('virt,') ? `${a},dumpdtb=${path}` : a));
+  const result = await execa(QEMU_BINARY, [...args, '-serial', 'none'], { reject: false, timeout: 30000 });
+  if (result.exitCode !== 0 || !existsSync(path)) {
+    throw new HilError(`QEMU could not dump the virt device tree to ${path}: ${result.stderr || result.shortMessage}`);
+  }
+}
+
+export function checkQemuInstalled(options: QemuMachineOptions = {}): void {
+  const bios = options.bios ?? QEMU_UBOOT_BIOS;
+  if (!existsSync(bios)) {
+    throw new HilError(`U-Boot for QEMU not found at ${bios}: install it with 'apt-get install u-boot-qemu' (or run 'npx hil setup' as root)`, {
+      code: 'MISSING_TOOL',
+    });
+  }
+}

@@ -1,0 +1,143 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Mocha from 'mocha';
+import type { ImageSet } from '../../images/recipe.ts';
+import { resolveArtifact } from '../../images/recipe.ts';
+import type { SuiteDefinition } from '../../suites/index.ts';
+import { describeError } from '../errors.ts';
+import type { BoardInstance } from '../lab/board-instance.ts';
+import { buildBootPlan, stageFiles, type BootPlan } from '../plan/uboot-commands.ts';
+import { loadSystemFile, type SystemSpec } from '../plan/system-file.ts';
+import type { RunRecord, TestRecord } from '../report/record.ts';
+import { TftpServer } from '../tftp/server.ts';
+import { BoardSession } from './board-session.ts';
+import { BootStrategy } from './boot-strategy.ts';
+import { setSuiteContext } from './context.ts';
+import { makeCollectingReporter } from './mocha-reporter.ts';
+import { recordBoot } from './record-boot.ts';
+
+export interface RunBoardOptions {
+  board: BoardInstance;
+  suites: readonly SuiteDefinition[];
+  /** Overrides every suite's default system. */
+  systemFile?: string;
+  reportDir: string;
+  images: ImageSet;
+  log: (line: string) => void;
+  /** Called with a function that stops the run at once (power off, transcript closed): for Ctrl-C. */
+  onStopper?: (stop: () => Promise<void>) => void;
+}
+
+/** Boots the board once per system the suites need, runs the suites against it and returns the run's record. */
+export async function runBoard(options: RunBoardOptions): Promise<RunRecord> {
+  const record: RunRecord = {
+    board: options.board.name,
+    system: '',
+    suites: options.suites.map((s) => s.name),
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    passed: false,
+    tests: [],
+    timeline: [],
+    tftp: [],
+    domains: [],
+    figures: {},
+  };
+  for (const [systemFile, suites] of groupBySystem(options)) {
+    const system = loadSystemFile(systemFile);
+    record.system = [record.system, system.name].filter(Boolean).join(', ');
+    try {
+      await runSystem(options, system, suites, record);
+    } catch (err) {
+      record.failure ??= { stage: stageOf(err), message: describeError(err) };
+    }
+  }
+  record.finishedAt = new Date().toISOString();
+  record.passed = !record.failure && record.tests.length > 0 && record.tests.every((t) => t.state !== 'failed');
+  return record;
+}
+
+async function runSystem(options: RunBoardOptions, system: SystemSpec, suites: SuiteDefinition[], record: RunRecord): Promise<void> {
+  const { board, log } = options;
+  const tftpRoot = join(options.reportDir, 'tftp');
+  mkdirSync(tftpRoot, { recursive: true });
+  const plan = await prepareBoot(options, system, tftpRoot);
+  const session = new BoardSession(board, { reportDir: options.reportDir, log });
+  const tftp = startTftp(session, tftpRoot);
+  options.onStopper?.(async () => {
+    await session.close();
+    await tftp.close();
+  });
+  try {
+    await tftp.listen();
+    await session.open();
+    const strategy = new BootStrategy(session, plan);
+    const figures: Record<string, number> = {};
+    setSuiteContext({ session, strategy, system, plan, figures });
+    record.tests.push(...(await runMocha(suites)));
+    Object.assign(record.figures!, figures);
+  } finally {
+    setSuiteContext(undefined);
+    await session.close();
+    await tftp.close();
+    recordBoot(session, record);
+  }
+}
+
+async function prepareBoot(options: RunBoardOptions, system: SystemSpec, tftpRoot: string): Promise<BootPlan> {
+  const { board } = options;
+  const extra = new Map<string, string>();
+  const dt = board.profile.deviceTree;
+  if (dt.source === 'file' && board.writeDeviceTree) {
+    const path = join(options.reportDir, 'board', dt.file);
+    mkdirSync(join(options.reportDir, 'board'), { recursive: true });
+    await board.writeDeviceTree(path);
+    extra.set(dt.file, path);
+  }
+  const resolve = (nameOrPath: string) => {
+    const path = extra.get(nameOrPath);
+    if (path) return { name: nameOrPath, path, size: statSync(path).size };
+    const artifact = resolveArtifact(options.images, nameOrPath);
+    return { name: artifact.name, path: artifact.path, size: artifact.size };
+  };
+  const plan = buildBootPlan(system, { board: board.profile, resolve });
+  await stageFiles(plan, tftpRoot);
+  return plan;
+}
+
+function startTftp(session: BoardSession, root: string): TftpServer {
+  const started = new Map<string, number>();
+  return new TftpServer({
+    root,
+    host: session.board.tftpHost,
+    port: session.board.tftpPort ?? 69,
+    onStart: (file, client) => started.set(`${client} ${file}`, session.clock.now()),
+    onTransfer: (stats) => {
+      const startMs = started.get(`${stats.client} ${stats.file}`) ?? session.clock.now() - stats.ms;
+      session.transfers.push({ ...stats, file: basename(stats.file), startMs: Math.round(startMs) });
+      session.clock.mark(`tftp:${basename(stats.file)}`);
+    },
+  });
+}
+
+async function runMocha(suites: SuiteDefinition[]): Promise<TestRecord[]> {
+  const tests: TestRecord[] = [];
+  const mocha = new Mocha({ reporter: makeCollectingReporter(tests), timeout: 120000 });
+  for (const suite of suites) for (const file of suite.files) mocha.addFile(file);
+  await mocha.loadFilesAsync();
+  await new Promise<void>((resolve) => mocha.run(() => resolve()));
+  return tests;
+}
+
+function groupBySystem(options: RunBoardOptions): Map<string, SuiteDefinition[]> {
+  const groups = new Map<string, SuiteDefinition[]>();
+  for (const suite of options.suites) {
+    const file = options.systemFile ?? suite.system;
+    groups.set(file, [...(groups.get(file) ?? []), suite]);
+  }
+  return groups;
+}
+
+function stageOf(err: unknown): string {
+  return (err as { stage?: string }).stage ?? 'prepare';
+}

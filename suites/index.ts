@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+
+/** A Mocha suite that tests a board, and the system it boots by default. */
+export interface SuiteDefinition {
+  name: string;
+  description: string;
+  /** Mocha files, absolute paths. */
+  files: string[];
+  /** The system file booted for this suite unless the run names one. */
+  system: string;
+}
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export const suites: readonly SuiteDefinition[] = [
+  {
+    name: 'boot',
+    description: 'Xen boots every configured domU in parallel from the device tree',
+    files: [here('./boot/boot.test.ts')],
+    system: here('./systems/two-domus.yaml'),
+  },
+];
+
+export function findSuite(name: string): SuiteDefinition | undefined {
+  return suites.find((s) => s.name === name);
+}

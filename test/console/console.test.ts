@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Console } from '../../harness/console/console.ts';
+import { Transcript } from '../../harness/console/transcript.ts';
+import { ConsoleFailureError, ConsoleTimeoutError } from '../../harness/errors.ts';
+import { MemoryTransport } from '../support/memory-transport.ts';
+
+describe('console expect engine', function () {
+  let transport: MemoryTransport;
+  let con: Console;
+  beforeEach(function () {
+    transport = new MemoryTransport();
+    con = new Console(transport, { board: 'b1' });
+  });
+
+  it('matches text split across chunks', async function () {
+    const wait = con.expect('Hit any key', { stage: 's', timeoutMs: 1000 });
+    transport.emit('U-Boot 2023.01\r\nHit a');
+    transport.emit('ny key to stop autoboot');
+    const m = await wait;
+    assert.equal(m.before, 'U-Boot 2023.01\r\n');
+  });
+
+  it('sees text that arrived before the wait started, once', async function () {
+    transport.emit('one\ntwo\n');
+    await con.expect('one', { stage: 's', timeoutMs: 100 });
+    await con.expect('two', { stage: 's', timeoutMs: 100 });
+    await assert.rejects(con.expect('one', { stage: 's', timeoutMs: 50 }), ConsoleTimeoutError);
+  });
+
+  it('returns the earliest of several patterns with its index and groups', async function () {
+    transport.emit('xx DOM2: ready yy => ');
+    const m = await con.expect(['=> ', /DOM(\d+): ready/], { stage: 's', timeoutMs: 100 });
+    assert.equal(m.index, 1);
+    assert.equal(m.match[1], '2');
+  });
+
+  it('times out naming the stage, the pattern and the last lines', async function () {
+    transport.emit('line one\r\nline two\r\npartial');
+    const err = await con.expect('never', { stage: 'xen: banner', timeoutMs: 30 }).catch((e) => e);
+    assert.ok(err instanceof ConsoleTimeoutError);
+    assert.match(err.message, /stage 'xen: banner' on board b1/);
+    assert.match(err.message, /Expected: "never"/);
+    assert.deepEqual(err.lastLines, ['line one', 'line two', 'partial']);
+  });
+
+  it('rejects at once on a failure pattern seen before the expected one', async function () {
+    const wait = con.expect('ready', { stage: 'boot', timeoutMs: 5000, failOn: [/Kernel panic - not syncing[^\n]*/] });
+    transport.emit('Kernel panic - not syncing: VFS\nready\n');
+    const err = await wait.catch((e) => e);
+    assert.ok(err instanceof ConsoleFailureError);
+    assert.match(err.message, /Kernel panic - not syncing: VFS/);
+  });
+
+  it('ignores a failure pattern that comes after the match', async function () {
+    transport.emit('ready\nKernel panic - not syncing\n');
+    await con.expect('ready', { stage: 'boot', timeoutMs: 100, failOn: [/Kernel panic/] });
+  });
+
+  it('refuses two waits at once', async function () {
+    const first = con.expect('a', { stage: 's', timeoutMs: 50 }).catch(() => undefined);
+    assert.throws(() => con.expect('b', { stage: 's', timeoutMs: 50 }), /already has a wait/);
+    await first;
+  });
+
+  it('passes every byte value through to the transcript and back out on send', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'hil-con-'));
+    const transcript = new Transcript({ path: join(dir, 'raw.log'), now: () => 1234 });
+    const c2 = new Console(transport, { transcript });
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    transport.emit(all);
+    await c2.send(all);
+    transcript.close();
+    const raw = readFileSync(join(dir, 'raw.log'));
+    assert.ok(raw.includes(all.subarray(11)), 'bytes after the last newline arrive intact');
+    assert.match(raw.toString('latin1'), /^\[ {3}1\.234\] /);
+    assert.deepEqual(Buffer.concat(transport.written), all);
+  });
+});
+
+describe('transcript', function () {
+  it('stamps every line and marks harness notes on their own line', function () {
+    const dir = mkdtempSync(join(tmpdir(), 'hil-tr-'));
+    let now = 0;
+    const t = new Transcript({ path: join(dir, 'raw.log'), now: () => now });
+    t.write(Buffer.from('abc'));
+    now = 1500;
+    t.mark('power off');
+    t.write(Buffer.from('x\ny'));
+    t.close();
+    assert.equal(readFileSync(join(dir, 'raw.log'), 'utf8'), '[   0.000] abc\n[   1.500] [hil] power off\n[   1.500] x\n[   1.500] y');
+  });
+});
