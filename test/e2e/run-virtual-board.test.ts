@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunRecord } from '../../harness/report/record.ts';
+
+const HIL = fileURLToPath(new URL('../../harness/cli/hil.js', import.meta.url));
+
+/** Runs the real CLI; resolves with its exit code and output. */
+function hil(args: string[], opts: { onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}) {
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [HIL, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      opts.onStderr?.(stderr, child);
+    });
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Whether a QEMU whose serial line lives in this report folder is still running. */
+function qemuRunning(reportDir: string): Promise<boolean> {
+  const ps = spawn('pgrep', ['-f', `qemu-system-aarch64.*${join(reportDir, 'board')}`]);
+  return new Promise<boolean>((r) => ps.on('exit', (code) => r(code === 0)));
+}
+
+describe('hil run on the virtual board @e2e', function () {
+  this.timeout(300000);
+
+  it('boots Xen with two dom0less domUs through U-Boot and our TFTP server, and reports it @e2e', async function () {
+    const reportDir = mkdtempSync(join(tmpdir(), 'hil-e2e-'));
+    const r = await hil(['run', '--board', 'qemu-virt-arm64', '--suite', 'boot', '--report-dir', reportDir]);
+    assert.equal(r.code, 0, `hil run failed:\n${r.stdout}\n${r.stderr}`);
+    const record = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunRecord;
+    assert.equal(record.passed, true);
+    assert.ok(record.tests.length >= 5 && record.tests.every((t) => t.state === 'passed'), 'all boot tests passed');
+    assert.deepEqual(record.domains.map((d) => d.name).sort(), ['alpha', 'beta']);
+    for (const d of record.domains) assert.ok(d.readyMs! > 0 && d.memoryKb === 256 * 1024 && d.vcpus === 1);
+    const marks = record.timeline.map((m) => m.mark);
+    for (const m of ['power-on', 'uboot-banner', 'autoboot-stopped', 'starting-kernel', 'xen-banner', 'xen-init-done', 'domu-ready']) {
+      assert.ok(marks.includes(m), `timeline has ${m}`);
+    }
+    const files = record.tftp.map((t) => t.file).sort();
+    assert.deepEqual(files, ['domu-initramfs', 'linux', 'virt.dtb', 'xen'].sort(), 'each image fetched once over our TFTP server');
+    assert.ok(record.tftp.every((t) => t.ok !== false && t.bytes > 0 && t.windowsize === 8));
+    for (const f of ['junit.xml', 'index.html', 'console/raw.log']) assert.ok(existsSync(join(reportDir, f)), f);
+    assert.match(readFileSync(join(reportDir, 'console/raw.log'), 'latin1'), /hil: domain alpha ready/);
+  });
+
+  it('on Ctrl-C powers the board off, keeps the transcript and exits non-zero @e2e', async function () {
+    const reportDir = mkdtempSync(join(tmpdir(), 'hil-e2e-int-'));
+    let sent = false;
+    const r = await hil(['run', '--suite', 'boot', '--report-dir', reportDir], {
+      onStderr: (text, child) => {
+        if (!sent && /tftp linux/.test(text)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    assert.ok(sent, `never reached the TFTP stage:\n${r.stderr}`);
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(readFileSync(join(reportDir, 'console/raw.log'), 'latin1'), /U-Boot 20\d\d[\s\S]*\[hil\] power off/);
+    assert.equal(await qemuRunning(reportDir), false, 'QEMU is still running after Ctrl-C');
+  });
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { XenConsoleModel, type XenEvent } from '../../harness/xen/xen-console.ts';
+
+function feed(lines: string[]) {
+  let now = 0;
+  const model = new XenConsoleModel(() => (now += 100));
+  const events: XenEvent[] = [];
+  model.onEvent((e) => events.push(e));
+  for (const l of lines) model.line(l);
+  return { model, events };
+}
+
+describe('Xen console model', function () {
+  it('reads 4.17 bare-hex LOADING DOMU lines and pairs them with the domid Xen loads', function () {
+    const { model } = feed([
+      '(XEN) Xen version 4.17.5 (Debian 4.17.5+72-g01140da4e8-1) (pkg-xen-devel@lists.alioth.debian.org) (aarch64-linux-gnu-gcc) debug=n',
+      '(XEN) *** LOADING DOMU cpus=1 memory=40000KB ***',
+      '(XEN) Loading d1 kernel from boot module @ 0000000042a00000',
+      '(XEN) *** LOADING DOMU cpus=2 memory=0x80000KB ***',
+      '(XEN) Loading d2 kernel from boot module @ 0000000042a00000',
+      '(XEN) Freed 348kB init memory.',
+    ]);
+    assert.equal(model.version, '4.17.5');
+    assert.deepEqual(
+      model.domains.map(({ domid, vcpus, memoryKb }) => ({ domid, vcpus, memoryKb })),
+      [
+        { domid: 1, vcpus: 1, memoryKb: 0x40000 },
+        { domid: 2, vcpus: 2, memoryKb: 0x80000 },
+      ],
+    );
+  });
+
+  it('names each domain from its own readiness line, even when domids come out reversed', function () {
+    const { model } = feed([
+      '(XEN) [    4.221026] *** LOADING DOMU cpus=1 memory=40000KB ***',
+      '(XEN) [    4.221100] Loading d1 kernel from boot module @ 0000000042a00000',
+      '(XEN) *** LOADING DOMU cpus=1 memory=40000KB ***',
+      '(XEN) Loading d2 kernel from boot module @ 0000000042a00000',
+      '(XEN) DOM2: hil: domain alpha ready',
+      '(XEN) DOM1: hil: domain beta ready',
+    ]);
+    assert.equal(model.byName('alpha')?.domid, 2);
+    assert.equal(model.byName('beta')?.domid, 1);
+    assert.ok(model.byName('alpha')!.readyMs! < model.byName('beta')!.readyMs!);
+  });
+
+  it('attributes an unprefixed line to the domain that has the input focus', function () {
+    const { model, events } = feed([
+      '(XEN) *** LOADING DOMU cpus=1 memory=40000KB ***',
+      '(XEN) Loading d1 kernel from boot module @ 0000000042a00000',
+      "(XEN) *** Serial input to DOM1 (type 'CTRL-a' three times to switch input)",
+      '(XEN) hil: domain alpha ready',
+    ]);
+    assert.equal(model.byName('alpha')?.domid, 1);
+    assert.deepEqual(events.filter((e) => e.kind === 'focus'), [{ kind: 'focus', target: 'DOM1' }]);
+  });
+
+  it('ignores guest text that only looks like Xen output', function () {
+    const { model } = feed(['*** LOADING DOMU cpus=1 memory=40000KB ***', 'Loading d1 kernel from boot module', 'hil: domain x ready']);
+    assert.equal(model.domains.length, 0);
+    assert.equal(model.unattributedReady.length, 0);
+  });
+});
