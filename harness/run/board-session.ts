@@ -1,3 +1,4 @@
+import { MARK } from '../report/marks.ts';
 import { join } from 'node:path';
 import { Console } from '../console/console.ts';
 import { Transcript } from '../console/transcript.ts';
@@ -51,7 +52,7 @@ export class BoardSession {
     this.transcript.mark(`power on (${this.board.power.description})`);
     this.powered = true;
     await this.board.power.on();
-    this.clock.mark('power-on', undefined, 0);
+    this.clock.mark(MARK.powerOn, undefined, 0);
   }
 
   async powerOff(): Promise<void> {
@@ -76,9 +77,9 @@ export class BoardSession {
   }
 
   private markXenEvent(event: XenEvent, ms: number): void {
-    if (event.kind === 'banner') this.clock.mark('xen-banner', undefined, ms);
-    else if (event.kind === 'init-done') this.clock.mark('xen-init-done', undefined, ms);
-    else if (event.kind === 'domu-loaded') this.clock.mark('domu-loaded', `d${event.domid}`, ms);
-    else if (event.kind === 'domu-ready') this.clock.mark('domu-ready', event.name, ms);
+    if (event.kind === 'banner') this.clock.mark(MARK.xenBanner, undefined, ms);
+    else if (event.kind === 'init-done') this.clock.mark(MARK.xenInitDone, undefined, ms);
+    else if (event.kind === 'domu-loaded') this.clock.mark(MARK.domuLoaded, `d${event.domid}`, ms);
+    else if (event.kind === 'domu-ready') this.clock.mark(MARK.domuReady, event.name, ms);
   }
 }

@@ -1,3 +1,4 @@
+import { MARK } from '../report/marks.ts';
 import { HilError } from '../errors.ts';
 import type { BootPlan } from '../plan/uboot-commands.ts';
 import type { BoardSession } from './board-session.ts';
@@ -48,8 +49,8 @@ export class BootStrategy {
     if (next === 'uboot') {
       session.log('power on, waiting for U-Boot');
       await session.powerOn();
-      await session.uboot.stopAutoboot(budgets.ubootPromptMs, () => session.clock.mark('uboot-banner'));
-      session.clock.mark('autoboot-stopped');
+      await session.uboot.stopAutoboot(budgets.ubootPromptMs, () => session.clock.mark(MARK.ubootBanner));
+      session.clock.mark(MARK.autobootStopped);
     } else if (next === 'booted') {
       await loadAndBoot(session, this.plan);
       await waitForDomains(session, this.plan);

@@ -8,6 +8,7 @@ import { describeError } from '../errors.ts';
 import type { BoardInstance } from '../lab/board-instance.ts';
 import { buildBootPlan, stageFiles, type BootPlan } from '../plan/uboot-commands.ts';
 import { loadSystemFile, type SystemSpec } from '../plan/system-file.ts';
+import { tftpMark } from '../report/marks.ts';
 import type { RunRecord, TestRecord } from '../report/record.ts';
 import { TftpServer } from '../tftp/server.ts';
 import { BoardSession } from './board-session.ts';
@@ -111,11 +112,13 @@ function startTftp(session: BoardSession, root: string): TftpServer {
     root,
     host: session.board.tftpHost,
     port: session.board.tftpPort ?? 69,
-    onStart: (file, client) => started.set(`${client} ${file}`, session.clock.now()),
+    onStart: (file, client) => {
+      started.set(`${client} ${file}`, session.clock.now());
+      session.clock.mark(tftpMark(basename(file)));
+    },
     onTransfer: (stats) => {
       const startMs = started.get(`${stats.client} ${stats.file}`) ?? session.clock.now() - stats.ms;
       session.transfers.push({ ...stats, file: basename(stats.file), startMs: Math.round(startMs) });
-      session.clock.mark(`tftp:${basename(stats.file)}`);
     },
   });
 }

@@ -1,3 +1,4 @@
+import { MARK } from '../report/marks.ts';
 import { BOOT_ERRORS, UBOOT_ERRORS } from '../console/failure-patterns.ts';
 import type { BootPlan } from '../plan/uboot-commands.ts';
 import { READINESS_RE } from '../xen/readiness.ts';
@@ -8,7 +9,7 @@ export async function waitForDomains(session: BoardSession, plan: BootPlan): Pro
   const { console: con, clock } = session;
   const budgets = session.board.profile.budgets;
   await con.expect('Starting kernel', { stage: 'uboot: booti', timeoutMs: 15000, failOn: UBOOT_ERRORS });
-  clock.mark('starting-kernel');
+  clock.mark(MARK.startingKernel);
   await con.expect(/Xen version \S+/, { stage: 'xen: banner', timeoutMs: budgets.xenBannerMs, failOn: BOOT_ERRORS });
   session.log(`Xen ${session.xen.version ?? ''} started`);
   for (let i = 0; i < plan.domains.length; i++) {

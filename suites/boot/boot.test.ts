@@ -1,3 +1,4 @@
+import { MARK } from '../../harness/report/marks.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { BOOT_ERRORS } from '../../harness/console/failure-patterns.ts';
@@ -15,7 +16,7 @@ describe('boot', function () {
   it('Xen boots', function () {
     const { session } = suiteContext();
     assert.match(session.xen.version ?? '', /^4\.\d+/, 'Xen printed no version banner');
-    assert.ok(session.clock.find('xen-init-done'), 'Xen did not finish its boot (no "Freed ... init memory")');
+    assert.ok(session.clock.find(MARK.xenInitDone), 'Xen did not finish its boot (no "Freed ... init memory")');
   });
 
   it('creates every configured domU with the configured vcpus and memory', function () {
@@ -31,7 +32,7 @@ describe('boot', function () {
 
   it('every domU is ready within its boot budget', function () {
     const { session, plan } = suiteContext();
-    const initDone = session.clock.find('xen-init-done')!.ms;
+    const initDone = session.clock.find(MARK.xenInitDone)!.ms;
     const budget = session.board.profile.budgets.domuReadyMs;
     for (const planned of plan.domains) {
       const ready = session.xen.byName(planned.name)?.readyMs;
@@ -44,7 +45,7 @@ describe('boot', function () {
     const { session, plan, figures } = suiteContext();
     if (plan.domains.length < 2) this.skip();
     const ready = plan.domains.map((d) => session.xen.byName(d.name)!.readyMs!);
-    const initDone = session.clock.find('xen-init-done')!.ms;
+    const initDone = session.clock.find(MARK.xenInitDone)!.ms;
     const spread = Math.max(...ready) - Math.min(...ready);
     const firstBoot = Math.min(...ready) - initDone;
     figures['domU ready spread (ms)'] = spread;
