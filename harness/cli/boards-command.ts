@@ -1,7 +1,7 @@
 import { boardProfiles } from '../../boards/index.ts';
 import { parseCommandArgs } from './args.ts';
 
-export async function bootsCommand(args: string[]): Promise<number> {
+export async function boardsCommand(args: string[]): Promise<number> {
   const { values } = parseCommandArgs('boards', args, { lab: { type: 'string' } }, 'boards [--lab FILE]');
   console.log('Board profiles:');
   for (const p of Object.values(boardProfiles)) console.log(`  ${p.name.padEnd(18)} ${p.description}`);

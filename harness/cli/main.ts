@@ -1,18 +1,16 @@
 import { describeError, HilError } from '../errors.ts';
-import { bootsCommand } from './boards-command.ts';
-import { planCommand } from './plan-command.ts';
-import { runCommand } from './run-command.ts';
-import { setupCommand } from './setup-command.ts';
-import { tftpCommand } from './tftp-command.ts';
-
 type Command = (args: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  run: { run: runCommand, help: 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE]' },
-  boards: { run: bootsCommand, help: 'boards [--lab FILE]                 list board profiles and lab boards' },
-  setup: { run: setupCommand, help: 'setup                               install host packages (as root) and build boot images' },
-  plan: { run: planCommand, help: 'plan --system FILE [--board NAME]   print the U-Boot commands a system boots with' },
-  tftp: { run: tftpCommand, help: 'tftp serve --dir DIR [--host ADDR] [--port N]' },
+// Each command is loaded only when used, so `hil boards` does not pay for Mocha or the TFTP server.
+const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> = {
+  run: {
+    load: async () => (await import('./run-command.ts')).runCommand,
+    help: 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE]',
+  },
+  boards: { load: async () => (await import('./boards-command.ts')).boardsCommand, help: 'boards [--lab FILE]                 list board profiles and lab boards' },
+  setup: { load: async () => (await import('./setup-command.ts')).setupCommand, help: 'setup [--force]                     install host packages (as root) and build boot images' },
+  plan: { load: async () => (await import('./plan-command.ts')).planCommand, help: 'plan --system FILE [--board NAME]   print the U-Boot commands a system boots with' },
+  tftp: { load: async () => (await import('./tftp-command.ts')).tftpCommand, help: 'tftp serve --dir DIR [--host ADDR] [--port N]' },
 };
 
 export function usage(): string {
@@ -32,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest);
+    return await (await command.load())(rest);
   } catch (err) {
     console.error(`hil ${name}: ${describeError(err)}`);
     if (!(err instanceof HilError) && process.env.HIL_DEBUG) console.error(err);

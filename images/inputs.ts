@@ -1,0 +1,55 @@
+import { HilError } from '../harness/errors.ts';
+import { type PackageInfo, type PackageRef, resolveClosure, showPackages } from './apt.ts';
+import { FIX_ARCH_COMMAND } from './host.ts';
+import {
+  BUSYBOX_PACKAGE,
+  DOM0_ROOT_PACKAGES,
+  DOM0_SKIPPED_PACKAGES,
+  KERNEL_METAPACKAGE,
+  XEN_PACKAGE,
+} from './packages.ts';
+
+/** Apt's current candidates for everything the artifacts are built from. */
+export interface Inputs {
+  kernelMeta: PackageInfo;
+  kernel: PackageInfo;
+  xen: PackageInfo;
+  busybox: PackageInfo;
+  /** Dependency closure of the dom0 root packages. */
+  dom0: PackageInfo[];
+}
+
+async function showOne(names: string[]): Promise<PackageInfo[]> {
+  const found = await showPackages(names);
+  const missing = names.filter((n) => !found.has(n));
+  if (missing.length > 0) {
+    throw new HilError(`images: package(s) ${missing.join(', ')} not found for arm64 in apt's lists; run: ${FIX_ARCH_COMMAND}`, {
+      code: 'PACKAGE_NOT_FOUND',
+    });
+  }
+  return names.map((n) => found.get(n)!);
+}
+
+/** The kernel package the metapackage depends on: `linux-image-<release>` (never hard-coded). */
+export function kernelPackageName(meta: PackageInfo): string {
+  const name = meta.depends.flat().find((n) => n.startsWith('linux-image-') && n !== meta.name);
+  if (!name) throw new HilError(`images: ${meta.name} ${meta.version} depends on no linux-image-* package`, { code: 'PACKAGE_NOT_FOUND' });
+  return name;
+}
+
+/** Resolves every input with apt-cache (the kernel chain and dom0's closure in parallel). */
+export async function resolveInputs(): Promise<Inputs> {
+  const [[kernelMeta, xen, busybox], dom0] = await Promise.all([
+    showOne([KERNEL_METAPACKAGE, XEN_PACKAGE, BUSYBOX_PACKAGE]),
+    resolveClosure(DOM0_ROOT_PACKAGES, new Set(Object.keys(DOM0_SKIPPED_PACKAGES))),
+  ]);
+  const [kernel] = await showOne([kernelPackageName(kernelMeta)]);
+  return { kernelMeta, kernel, xen, busybox, dom0 };
+}
+
+/** Every input package as name, version and architecture, sorted by name, without duplicates. */
+export function inputPackages(i: Inputs): PackageRef[] {
+  const all = new Map<string, PackageRef>();
+  for (const p of [i.kernelMeta, i.kernel, i.xen, i.busybox, ...i.dom0]) all.set(p.name, { name: p.name, version: p.version, arch: p.arch });
+  return [...all.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

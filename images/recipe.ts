@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HilError } from '../harness/errors.ts';
+import { buildSet, removeStaleSets } from './build.ts';
+import { ensureForeignArch, requireHostTools } from './host.ts';
+import { inputPackages, resolveInputs } from './inputs.ts';
+import { aptStamp, artifactsPresent, type Manifest, readManifest, recipeHash, samePackages, writeManifest } from './manifest.ts';
+import { withLock } from './lock.ts';
+
+/** One built file: `name` is what system files refer to (xen, linux, domu-initramfs, dom0-initramfs). */
+export interface Artifact {
+  name: string;
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export interface ImageSet {
+  /** Folder holding this build's files. */
+  dir: string;
+  artifacts: Record<string, Artifact>;
+  manifestPath: string;
+  /** `uname -r` of the kernel, e.g. 6.1.0-56-cloud-arm64. */
+  kernelRelease: string;
+  /** Root of the full kernel modules tree: `<modulesDir>/lib/modules/<kernelRelease>`, with modules.dep. */
+  modulesDir: string;
+}
+
+export interface EnsureImagesOptions {
+  /** Output and cache folder. Default `<repo>/images/build`. */
+  outDir?: string;
+  /** Receives progress lines for the slow steps. Default: discard. */
+  log?: (line: string) => void;
+  /** Rebuild even when the manifest says everything is current. Default false. */
+  force?: boolean;
+}
+
+export const DEFAULT_OUT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'build');
+
+function toImageSet(outDir: string, m: Manifest): ImageSet {
+  const artifacts: Record<string, Artifact> = {};
+  for (const [name, a] of Object.entries(m.artifacts)) artifacts[name] = { name, path: path.join(outDir, a.file), size: a.size, sha256: a.sha256 };
+  return {
+    dir: path.join(outDir, m.dir),
+    artifacts,
+    manifestPath: path.join(outDir, 'manifest.json'),
+    kernelRelease: m.kernelRelease,
+    modulesDir: path.join(outDir, m.modulesDir),
+  };
+}
+
+/** The manifest when it is current for this recipe and these apt lists, with its files in place. */
+async function current(outDir: string, stamps: { recipeHash: string; aptStamp: string }): Promise<Manifest | undefined> {
+  const m = await readManifest(path.join(outDir, 'manifest.json'));
+  if (!m || m.recipeHash !== stamps.recipeHash || m.aptStamp !== stamps.aptStamp) return undefined;
+  return (await artifactsPresent(outDir, m)) ? m : undefined;
+}
+
+/**
+ * Returns the boot artifacts, building them from Debian bookworm arm64 packages when the recipe or a
+ * package version changed (or `force`). When nothing changed it only reads the manifest and stats the
+ * files: no apt call. A build happens in a scratch folder; the manifest is swapped in last.
+ */
+export async function ensureImages(opts: EnsureImagesOptions = {}): Promise<ImageSet> {
+  const outDir = path.resolve(opts.outDir ?? DEFAULT_OUT_DIR);
+  const log = opts.log ?? (() => {});
+  const manifestPath = path.join(outDir, 'manifest.json');
+  const stamps = { recipeHash: await recipeHash(), aptStamp: await aptStamp() };
+  const hit = opts.force ? undefined : await current(outDir, stamps);
+  if (hit) return toImageSet(outDir, hit);
+
+  await requireHostTools();
+  await ensureForeignArch(log);
+  await mkdir(outDir, { recursive: true });
+  return withLock(
+    path.join(outDir, '.lock'),
+    async () => {
+      stamps.aptStamp = await aptStamp();
+      const again = opts.force ? undefined : await current(outDir, stamps);
+      if (again) return toImageSet(outDir, again);
+      log('resolving package versions with apt-cache');
+      const inputs = await resolveInputs();
+      const prev = await readManifest(manifestPath);
+      if (!opts.force && prev && prev.recipeHash === stamps.recipeHash && samePackages(prev.packages, inputPackages(inputs)) && (await artifactsPresent(outDir, prev))) {
+        log('package versions unchanged: keeping the built images');
+        await writeManifest(manifestPath, { ...prev, aptStamp: stamps.aptStamp });
+        return toImageSet(outDir, { ...prev, aptStamp: stamps.aptStamp });
+      }
+      const started = performance.now();
+      const manifest = await buildSet(outDir, inputs, stamps, log);
+      await writeManifest(manifestPath, manifest);
+      await removeStaleSets(outDir, manifest.dir);
+      log(`images built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return toImageSet(outDir, manifest);
+    },
+    { log },
+  );
+}
+
+/**
+ * An artifact by name (`linux`), or any file by path (relative to the current folder), hashed.
+ * Throws a HilError naming the known artifacts when it is neither.
+ */
+export function resolveArtifact(set: ImageSet, nameOrPath: string): Artifact {
+  if (Object.hasOwn(set.artifacts, nameOrPath)) return set.artifacts[nameOrPath];
+  const abs = path.resolve(nameOrPath);
+  const st = statSync(abs, { throwIfNoEntry: false });
+  if (st?.isFile()) {
+    const sha256 = createHash('sha256').update(readFileSync(abs)).digest('hex');
+    return { name: path.basename(abs), path: abs, size: st.size, sha256 };
+  }
+  const known = Object.keys(set.artifacts).sort().join(', ') || 'none';
+  const why = st ? `${abs} is not a regular file` : `no file at ${abs}`;
+  throw new HilError(`images: '${nameOrPath}' is neither an artifact name (known: ${known}) nor a file (${why})`, {
+    code: 'ARTIFACT_NOT_FOUND',
+  });
+}
+
