@@ -1,5 +1,7 @@
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { HilError } from '../errors.ts';
+import { reopenWithin } from './reopen.ts';
 import type { ConsoleTransport } from './transport.ts';
 
 export interface SerialTransportOptions {
@@ -8,12 +10,28 @@ export interface SerialTransportOptions {
   baudRate?: number;
   /** Hardware flow control. Default false. */
   rtscts?: boolean;
+  /**
+   * When the device disappears (a USB serial adapter re-enumerating while the board is
+   * power-cycled), wait for the path to come back, reopen it and emit "reopened". Default: true
+   * for real devices; false for pseudo-terminals (the path resolves under /dev/pts/), whose far
+   * end going away is final.
+   */
+  reopen?: boolean;
+  /** How long to wait for the device to come back. Default 30000 ms. */
+  reopenTimeoutMs?: number;
 }
+
+/** How often the device path is checked while reopening is on. */
+const WATCH_INTERVAL_MS = 250;
 
 /** A local serial device (/dev/ttyUSB0, or a pseudo-terminal) opened with serialport. */
 export class SerialTransport implements ConsoleTransport {
   readonly description: string;
   private port?: SerialPort;
+  private closing = false;
+  private reopening?: Promise<boolean>;
+  private reopenEnabled = false;
+  private watchdog?: NodeJS.Timeout;
   private dataListeners: Array<(chunk: Buffer) => void> = [];
   private eventListeners: Array<(event: string) => void> = [];
 
@@ -22,27 +40,18 @@ export class SerialTransport implements ConsoleTransport {
   }
 
   async open(): Promise<void> {
-    const port = new SerialPort({
-      path: this.options.path,
-      baudRate: this.options.baudRate ?? 115200,
-      rtscts: this.options.rtscts ?? false,
-      autoOpen: false,
-    });
-    await new Promise<void>((resolve, reject) =>
-      port.open((err) =>
-        err ? reject(new HilError(`cannot open ${this.description}: ${err.message}`, { code: 'CONSOLE_OPEN', cause: err })) : resolve(),
-      ),
-    );
-    port.on('data', (chunk: Buffer) => this.dataListeners.forEach((l) => l(chunk)));
-    port.on('close', (err?: { disconnected?: boolean }) => {
-      if (err?.disconnected) this.eventListeners.forEach((l) => l('disconnected'));
-    });
-    // After a disconnect serialport emits 'error' on close(); a listener keeps it from crashing the process.
-    port.on('error', (err) => this.eventListeners.forEach((l) => l(`error: ${err.message}`)));
-    this.port = port;
+    this.closing = false;
+    // Decided while the path exists: after a disconnect a pty link may already be gone.
+    this.reopenEnabled = this.options.reopen ?? !isPseudoTerminal(this.options.path);
+    try {
+      await this.openOnce();
+    } catch (err) {
+      throw new HilError(`cannot open ${this.description}: ${(err as Error).message}`, { code: 'CONSOLE_OPEN', cause: err });
+    }
   }
 
   async write(data: string | Buffer): Promise<void> {
+    if (!this.port?.isOpen && this.reopening) await this.reopening;
     const port = this.port;
     if (!port?.isOpen) throw new HilError(`${this.description} is not open`, { code: 'CONSOLE_CLOSED' });
     await new Promise<void>((resolve, reject) => {
@@ -59,9 +68,99 @@ export class SerialTransport implements ConsoleTransport {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.watchdog);
     const port = this.port;
     this.port = undefined;
     if (!port?.isOpen) return;
     await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  private async openOnce(): Promise<void> {
+    const port = new SerialPort({
+      path: this.options.path,
+      baudRate: this.options.baudRate ?? 115200,
+      rtscts: this.options.rtscts ?? false,
+      autoOpen: false,
+    });
+    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+    if (this.closing && this.reopening) {
+      await new Promise<void>((resolve) => port.close(() => resolve()));
+      throw new Error('transport closed');
+    }
+    port.on('data', (chunk: Buffer) => this.dataListeners.forEach((l) => l(chunk)));
+    port.on('close', (err?: { disconnected?: boolean }) => {
+      if (err?.disconnected) this.lost(port);
+    });
+    // After a disconnect serialport emits 'error' on close(); a listener keeps it from crashing the process.
+    port.on('error', (err) => this.emit(`error: ${err.message}`));
+    this.port = port;
+    if (this.reopenEnabled) this.watch(port);
+  }
+
+  /**
+   * serialport sometimes misses the hang-up of a vanished device (seen with ptys under load), so
+   * while reopening is on, the path is also checked: gone, or now another device, means lost.
+   */
+  private watch(port: SerialPort): void {
+    clearInterval(this.watchdog);
+    const device = deviceOf(this.options.path);
+    this.watchdog = setInterval(() => {
+      if (this.port !== port) return clearInterval(this.watchdog);
+      if (deviceOf(this.options.path) === device) return;
+      this.lost(port);
+      port.close(() => undefined);
+    }, WATCH_INTERVAL_MS);
+    this.watchdog.unref();
+  }
+
+  /** The device went away: mark it, then wait for it to come back (bounded) unless reopening is off. */
+  private lost(port: SerialPort): void {
+    if (this.port !== port || this.closing) return;
+    clearInterval(this.watchdog);
+    this.port = undefined;
+    this.emit('disconnected');
+    if (!this.reopenEnabled) return;
+    const path = this.options.path;
+    this.reopening = reopenWithin({
+      attempt: async () => {
+        if (!existsSync(path)) throw new Error(`${path} does not exist`);
+        await this.openOnce();
+      },
+      timeoutMs: this.options.reopenTimeoutMs ?? 30000,
+      intervalMs: 100,
+      cancelled: () => this.closing,
+    }).then(
+      (back) => {
+        if (back) this.emit('reopened');
+        return back;
+      },
+      (err: Error) => {
+        this.emit(`reopen failed: ${path} ${err.message}`);
+        return false;
+      },
+    );
+    void this.reopening.finally(() => (this.reopening = undefined));
+  }
+
+  private emit(event: string): void {
+    this.eventListeners.forEach((l) => l(event));
+  }
+}
+
+/** The device number behind a path, or undefined when the path is gone. */
+function deviceOf(path: string): number | undefined {
+  try {
+    return statSync(path).rdev;
+  } catch {
+    return undefined;
+  }
+}
+
+function isPseudoTerminal(path: string): boolean {
+  try {
+    return realpathSync(path).startsWith('/dev/pts/');
+  } catch {
+    return false;
   }
 }

@@ -12,6 +12,8 @@ export interface BoardProfile {
     autobootPattern: RegExp;
     /** What to send to stop autoboot. */
     interruptKey: string;
+    /** Longest command line U-Boot reads (CONFIG_SYS_CBSIZE). Default 512, measured on Debian's qemu_arm64 U-Boot 2023.01. */
+    maxCommandLength?: number;
   };
   console: {
     baudRate: number;

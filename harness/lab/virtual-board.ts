@@ -26,7 +26,7 @@ export async function createVirtualBoard(options: VirtualBoardOptions): Promise<
     name,
     profile: qemuVirtArm64,
     power,
-    console: new SerialTransport({ path: cable.consolePath, baudRate: qemuVirtArm64.console.baudRate, reopen: false } as never),
+    console: new SerialTransport({ path: cable.consolePath, baudRate: qemuVirtArm64.console.baudRate, reopen: false }),
     // QEMU user networking delivers the guest's 10.0.2.2:69 to the host's 127.0.0.1:69.
     tftpHost: '127.0.0.1',
     network: qemuVirtArm64.network,

@@ -1,0 +1,39 @@
+import type { BoardProfile } from '../harness/lab/board-profile.ts';
+
+/**
+ * AMD (Xilinx) ZCU102: Zynq UltraScale+ XCZU9EG, 4 x Cortex-A53, 4 GiB DDR4 (2 GiB low at 0x0),
+ * booting FSBL → PMUFW → TF-A → U-Boot from SD (a PetaLinux or Yocto meta-xilinx BOOT.BIN).
+ * Sources are named beside each fact.
+ */
+export const zcu102: BoardProfile = {
+  name: 'zcu102',
+  description: 'AMD/Xilinx ZCU102 (Zynq UltraScale+ MPSoC, 4 x Cortex-A53, GIC-400) with Xilinx U-Boot',
+  uboot: {
+    // Xilinx's U-Boot prompt: its include/configs/xilinx_zynqmp.h defined CONFIG_SYS_PROMPT "ZynqMP> ", and
+    // PetaLinux ZCU102 boot logs (Xilinx forums, 2019.2) show "Hit any key to stop autoboot: 0" then "ZynqMP>".
+    // Today's mainline xilinx_zynqmp_virt_defconfig sets no prompt ("=> "): use another profile for it.
+    prompt: 'ZynqMP> ',
+    autobootPattern: /Hit any key to stop autoboot/,
+    interruptKey: ' ',
+  },
+  // PS UART0, on interface 0 of the board's quad USB-UART (CP2108), 115200 8N1 (ZCU102 user guide UG1182).
+  console: { baudRate: 115200 },
+  // Low DDR: Xen's own hardware CI for this board gives ImageBuilder MEMORY_START=0, MEMORY_END=0x7ff00000
+  // (xen.git automation/scripts/xilinx-smoke-dom0less-arm64.sh; the top 1 MiB is the PMU firmware's).
+  // ImageBuilder places the first file at MEMORY_START + 2 MiB. The end stays 255 MiB lower, clear of
+  // where U-Boot relocates itself, its 64 MiB malloc area and stack (top of low DDR).
+  loadWindow: { start: 0x00200000, end: 0x70000000 },
+  // The board's DT is a build artifact (PetaLinux's system.dtb), served over TFTP with the images.
+  deviceTree: { source: 'file', file: 'system.dtb' },
+  xen: {
+    // The Cadence UART (xen/drivers/char/cadence-uart.c), found through the DT alias serial0;
+    // same arguments as Xen's ZCU102 CI (xilinx-smoke-dom0less-arm64.sh).
+    consoleArgs: 'console=dtuart dtuart=serial0',
+    // ZynqMP's APU has a GIC-400 (GICv2): u-boot include/configs/xilinx_zynqmp.h CONFIG_GICV2, GICD 0xF9010000.
+    gicVersion: 2,
+  },
+  network: { mode: 'dhcp' },
+  // Guesses from public boot logs, to be replaced by measured figures: FSBL to prompt takes 5-10 s,
+  // plus up to ~5 s when the Ethernet PHY auto-negotiation times out; U-Boot TFTP on GEM at 1 Gb/s.
+  budgets: { ubootPromptMs: 30000, tftpMsPerMiB: 250, xenBannerMs: 10000, xenInitMs: 30000, domuReadyMs: 60000 },
+};

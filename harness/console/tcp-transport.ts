@@ -1,0 +1,143 @@
+import { connect, type Socket } from 'node:net';
+import { HilError } from '../errors.ts';
+import { reopenWithin } from './reopen.ts';
+import type { ConsoleTransport } from './transport.ts';
+
+/** How long a fresh connection must stay up to count as accepted. */
+const ACCEPT_WINDOW_MS = 150;
+
+export interface TcpTransportOptions {
+  host: string;
+  port: number;
+  /** Time limit for connecting. Default 5000 ms. */
+  connectTimeoutMs?: number;
+  /**
+   * Reconnect when the server drops the connection (a serial server restarting), emitting
+   * "reopened". Default true. Do not set ser2net's kickolduser on ports hil uses: two clients
+   * would keep kicking each other (board locks keep hil users apart).
+   */
+  reconnect?: boolean;
+  /** How long to keep trying to reconnect. Default 30000 ms. */
+  reconnectTimeoutMs?: number;
+}
+
+/**
+ * A raw TCP serial server (ser2net's raw accepter, a console server's port): bytes pass unchanged
+ * both ways, no telnet negotiation, so 0xFF and Ctrl-A reach the board as they are.
+ */
+export class TcpTransport implements ConsoleTransport {
+  readonly description: string;
+  private socket?: Socket;
+  private closing = false;
+  private reconnecting?: Promise<boolean>;
+  private readonly dataListeners: Array<(chunk: Buffer) => void> = [];
+  private readonly eventListeners: Array<(event: string) => void> = [];
+
+  constructor(private readonly options: TcpTransportOptions) {
+    this.description = `tcp ${options.host}:${options.port}`;
+  }
+
+  async open(): Promise<void> {
+    this.closing = false;
+    try {
+      await this.connectOnce();
+    } catch (err) {
+      throw new HilError(`cannot open ${this.description}: ${(err as Error).message} (is the serial server running?)`, { code: 'CONSOLE_OPEN', cause: err });
+    }
+  }
+
+  async write(data: string | Buffer): Promise<void> {
+    if (!this.socket && this.reconnecting) await this.reconnecting;
+    const socket = this.socket;
+    if (!socket) throw new HilError(`${this.description} is not connected`, { code: 'CONSOLE_CLOSED' });
+    await new Promise<void>((resolve, reject) => socket.write(data, (err) => (err ? reject(err) : resolve())));
+  }
+
+  onData(listener: (chunk: Buffer) => void): void {
+    this.dataListeners.push(listener);
+  }
+
+  onEvent(listener: (event: string) => void): void {
+    this.eventListeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const socket = this.socket;
+    this.socket = undefined;
+    if (!socket || socket.destroyed) return;
+    await new Promise<void>((resolve) => {
+      socket.once('close', () => resolve());
+      socket.end();
+      setTimeout(() => socket.destroy(), 500).unref();
+    });
+  }
+
+  /**
+   * Connects, then waits ACCEPT_WINDOW_MS: a serial server that refuses the client (ser2net: "Port
+   * already in use") accepts and closes at once, which must count as a failed attempt, not a connection.
+   */
+  private connectOnce(): Promise<void> {
+    const timeoutMs = this.options.connectTimeoutMs ?? 5000;
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: this.options.host, port: this.options.port });
+      const early: Buffer[] = [];
+      let settled = false;
+      const fail = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        socket.destroy();
+        reject(err);
+      };
+      const timer = setTimeout(() => fail(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
+      socket.once('error', fail);
+      socket.on('data', (chunk: Buffer) => (settled ? this.dataListeners.forEach((l) => l(chunk)) : early.push(chunk)));
+      socket.once('close', () => {
+        const said = Buffer.concat(early).toString('latin1').trim();
+        if (!settled) return fail(new Error(`the server closed the connection at once${said ? `: ${said}` : ''}`));
+        this.lost(socket);
+      });
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.setNoDelay(true);
+        setTimeout(() => {
+          if (settled) return;
+          if (this.closing && this.reconnecting) return fail(new Error('transport closed'));
+          settled = true;
+          socket.on('error', (err) => this.emit(`error: ${err.message}`));
+          this.socket = socket;
+          for (const chunk of early) this.dataListeners.forEach((l) => l(chunk));
+          resolve();
+        }, ACCEPT_WINDOW_MS);
+      });
+    });
+  }
+
+  private lost(socket: Socket): void {
+    if (this.socket !== socket || this.closing) return;
+    this.socket = undefined;
+    this.emit('disconnected');
+    if (this.options.reconnect === false) return;
+    this.reconnecting = reopenWithin({
+      attempt: () => this.connectOnce(),
+      timeoutMs: this.options.reconnectTimeoutMs ?? 30000,
+      intervalMs: 250,
+      cancelled: () => this.closing,
+    }).then(
+      (back) => {
+        if (back) this.emit('reopened');
+        return back;
+      },
+      (err: Error) => {
+        this.emit(`reopen failed: ${err.message}`);
+        return false;
+      },
+    );
+    void this.reconnecting.finally(() => (this.reconnecting = undefined));
+  }
+
+  private emit(event: string): void {
+    this.eventListeners.forEach((l) => l(event));
+  }
+}

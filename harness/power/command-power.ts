@@ -1,0 +1,96 @@
+import { execa } from 'execa';
+import { powerError, type PowerTarget } from './power-error.ts';
+import type { PowerState, PowerSwitch } from './power-switch.ts';
+
+export interface CommandPowerOptions {
+  /** Shell command that switches the board on (run with /bin/sh -c). */
+  on: string;
+  /** Shell command that switches the board off. */
+  off: string;
+  /**
+   * Shell command that reports the state. It prints "on" or "off" (any case, surrounding blanks
+   * ignored); when it prints nothing, exit status 0 means on and 1 means off. Anything else is an
+   * error. Optional: without it the switch cannot report its state and nothing is verified.
+   */
+  state?: string;
+  /** Time limit for each command. Default 10000 ms. */
+  timeoutMs?: number;
+  /** Working directory for the commands. Default: the current directory. */
+  cwd?: string;
+  board?: string;
+}
+
+/** Power switched by the lab's own shell commands (a vendor CLI, a script, ...). */
+export class CommandPower implements PowerSwitch {
+  readonly description: string;
+  readonly state?: () => Promise<PowerState>;
+  private readonly target: PowerTarget;
+
+  constructor(private readonly options: CommandPowerOptions) {
+    this.description = `command on: ${options.on}; off: ${options.off}`;
+    this.target = { board: options.board, driver: 'command', device: `"${options.on}" / "${options.off}"` };
+    if (options.state !== undefined) {
+      const stateCommand = options.state;
+      this.state = () => this.readState(stateCommand, 'state');
+    }
+  }
+
+  on(): Promise<void> {
+    return this.switchTo('on', this.options.on);
+  }
+
+  off(): Promise<void> {
+    return this.switchTo('off', this.options.off);
+  }
+
+  private async switchTo(want: PowerState, command: string): Promise<void> {
+    const r = await this.run(want, command);
+    if (r.exitCode !== 0) throw powerError(this.target, want, `'${command}' exited ${r.exitCode}${stderrOf(r)}`);
+    if (this.options.state === undefined) return;
+    const got = await this.readState(this.options.state, want);
+    if (got !== want) throw powerError(this.target, want, `'${this.options.state}' reports ${got} after switching ${want}`);
+  }
+
+  private async readState(command: string, action: string): Promise<PowerState> {
+    const r = await this.run(action, command);
+    const said = r.stdout.trim().toLowerCase();
+    if (said === 'on' || said === 'off') return said;
+    if (said === '' && r.exitCode === 0) return 'on';
+    if (said === '' && r.exitCode === 1) return 'off';
+    throw powerError(
+      this.target,
+      action,
+      `'${command}' exited ${r.exitCode} and printed '${r.stdout.trim().slice(0, 100)}': expected "on" or "off", or no output and exit status 0 (on) or 1 (off)${stderrOf(r)}`,
+    );
+  }
+
+  private async run(action: string, command: string) {
+    const timeoutMs = this.options.timeoutMs ?? 10000;
+    // Own process group, killed whole at the timeout: a shell's children (sleep, ssh, ...) would
+    // otherwise keep the output pipes open and the wait going.
+    const sub = execa(command, { shell: true, reject: false, detached: true, cwd: this.options.cwd, stdin: 'ignore' });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(sub.pid);
+    }, timeoutMs);
+    const r = await sub.finally(() => clearTimeout(timer));
+    if (timedOut) throw powerError(this.target, action, `'${command}' did not finish within ${timeoutMs} ms${stderrOf(r)}`);
+    if (r.exitCode === undefined) throw powerError(this.target, action, `'${command}' could not run: ${r.shortMessage}${stderrOf(r)}`);
+    return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
+  }
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function stderrOf(r: { stderr: unknown }): string {
+  const text = String(r.stderr ?? '').trim();
+  return text ? `; stderr: ${text.slice(-500)}` : '';
+}

@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { powerError, type PowerTarget } from './power-error.ts';
+import type { PowerState, PowerSwitch } from './power-switch.ts';
+
+export interface GpioLine {
+  /** GPIO chip as libgpiod names it: "gpiochip0", "0", or a /dev/gpiochipN path. */
+  chip: string;
+  /** Line offset on that chip. */
+  line: number;
+  /** The signal is active low: "on" drives the line to 0. Default false. */
+  activeLow?: boolean;
+}
+
+export interface GpioPowerOptions extends GpioLine {
+  /**
+   * An input line that reads the board's power (e.g. a power-good signal), for state() and to
+   * verify each switch. Optional. The output line itself is never read back: libgpiod v1's
+   * gpioget requests a line as an input, which would release the relay.
+   */
+  sense?: GpioLine;
+  /** Directory holding gpioset/gpioget. Default: found on PATH. */
+  binDir?: string;
+  /** Time limit for each tool run. Default 5000 ms. */
+  timeoutMs?: number;
+  board?: string;
+}
+
+/**
+ * A relay or load switch on a GPIO line of the lab host, driven with Debian's gpiod tools
+ * (libgpiod v1 in bookworm: `gpioset [-l] CHIP LINE=VALUE`, `gpioget [-l] CHIP LINE`).
+ * gpioset's default mode sets the value and exits; the line keeps its value on the GPIO controllers
+ * labs use (Raspberry Pi, FTDI), which is what this driver relies on.
+ */
+export class GpioPower implements PowerSwitch {
+  readonly description: string;
+  readonly state?: () => Promise<PowerState>;
+  private readonly target: PowerTarget;
+
+  constructor(private readonly options: GpioPowerOptions) {
+    this.description = `gpio ${options.chip} line ${options.line}${options.activeLow ? ' (active low)' : ''}`;
+    this.target = { board: options.board, driver: 'gpio', device: `${options.chip} line ${options.line}` };
+    const sense = options.sense;
+    if (sense) this.state = () => this.read(sense, 'state');
+  }
+
+  on(): Promise<void> {
+    return this.switchTo('on');
+  }
+
+  off(): Promise<void> {
+    return this.switchTo('off');
+  }
+
+  private async switchTo(want: PowerState): Promise<void> {
+    const o = this.options;
+    const args = [...(o.activeLow ? ['-l'] : []), o.chip, `${o.line}=${want === 'on' ? 1 : 0}`];
+    await this.tool('gpioset', args, want);
+    if (!o.sense) return;
+    const got = await this.read(o.sense, want);
+    if (got !== want) throw powerError(this.target, want, `sense line ${o.sense.chip} ${o.sense.line} reads ${got} after switching ${want}`);
+  }
+
+  private async read(sense: GpioLine, action: string): Promise<PowerState> {
+    const out = await this.tool('gpioget', [...(sense.activeLow ? ['-l'] : []), sense.chip, String(sense.line)], action);
+    if (out === '1') return 'on';
+    if (out === '0') return 'off';
+    throw powerError(this.target, action, `gpioget printed '${out.slice(0, 100)}', expected 0 or 1`);
+  }
+
+  /** Runs a gpiod tool and returns its trimmed stdout; a failure names the command and its stderr. */
+  private async tool(name: string, args: string[], action: string): Promise<string> {
+    const file = this.options.binDir ? join(this.options.binDir, name) : name;
+    const timeoutMs = this.options.timeoutMs ?? 5000;
+    const r = await execa(file, args, { reject: false, timeout: timeoutMs, stdin: 'ignore' });
+    const shown = `${name} ${args.join(' ')}`;
+    const stderr = String(r.stderr ?? '').trim();
+    if (r.timedOut) throw powerError(this.target, action, `'${shown}' did not finish within ${timeoutMs} ms`);
+    if (r.exitCode !== 0) {
+      const why = r.exitCode === undefined ? r.shortMessage : `exited ${r.exitCode}`;
+      throw powerError(this.target, action, `'${shown}' ${why}${stderr ? `: ${stderr}` : ''}`);
+    }
+    return String(r.stdout).trim();
+  }
+}

@@ -1,0 +1,93 @@
+import { httpGet } from './http-get.ts';
+import { powerError, reason, type PowerTarget } from './power-error.ts';
+import type { PowerState, PowerSwitch } from './power-switch.ts';
+
+export interface TasmotaPowerOptions {
+  host: string;
+  /** Default 80. */
+  port?: number;
+  /** Relay index as Tasmota numbers them (Power1, Power2, ...). Default 1. */
+  relay?: number;
+  /** Web user, when the device has a web password. Default "admin" (Tasmota's fixed default). */
+  user?: string;
+  /** Web password (resolved by the lab file from passwordEnv/passwordFile). Never printed. */
+  password?: string;
+  /** Time limit for one HTTP request. Default 5000 ms. */
+  timeoutMs?: number;
+  board?: string;
+}
+
+/**
+ * A relay on a Tasmota device, through its web command API (tasmota.github.io/docs/Commands,
+ * "With web requests"): GET /cm?cmnd=Power<N>%20On answers {"POWER<N>":"ON"}; a single-relay device
+ * may answer with the key "POWER". The reply reports the relay state after the command, and it is checked.
+ */
+export class TasmotaPower implements PowerSwitch {
+  readonly description: string;
+  private readonly target: PowerTarget;
+  private readonly relay: number;
+  private readonly options: Omit<TasmotaPowerOptions, 'password'>;
+  // A private field: kept out of JSON.stringify, util.inspect and so out of logs and reports.
+  readonly #password?: string;
+
+  constructor({ password, ...options }: TasmotaPowerOptions) {
+    this.options = options;
+    this.#password = password;
+    this.relay = options.relay ?? 1;
+    const device = `${options.host}:${options.port ?? 80} relay ${this.relay}`;
+    this.description = `tasmota ${device}`;
+    this.target = { board: options.board, driver: 'tasmota', device };
+  }
+
+  async on(): Promise<void> {
+    await this.switchTo('on');
+  }
+
+  async off(): Promise<void> {
+    await this.switchTo('off');
+  }
+
+  async state(): Promise<PowerState> {
+    return this.command('state', `Power${this.relay}`);
+  }
+
+  private async switchTo(want: PowerState): Promise<void> {
+    const got = await this.command(want, `Power${this.relay} ${want === 'on' ? 'On' : 'Off'}`);
+    if (got !== want) throw powerError(this.target, want, `the relay reports ${got.toUpperCase()} after switching ${want}`);
+  }
+
+  /** Sends one command and returns the relay state the reply reports. */
+  private async command(action: string, cmnd: string): Promise<PowerState> {
+    const o = this.options;
+    const query = [`cmnd=${encodeURIComponent(cmnd)}`];
+    if (this.#password !== undefined) {
+      query.unshift(`user=${encodeURIComponent(o.user ?? 'admin')}`, `password=${encodeURIComponent(this.#password)}`);
+    }
+    const url = new URL(`http://${o.host}:${o.port ?? 80}/cm?${query.join('&')}`);
+    // Messages name the command only: the URL carries the password.
+    const sent = `GET /cm?cmnd=${cmnd}`;
+    let reply;
+    try {
+      reply = await httpGet(url, o.timeoutMs ?? 5000);
+    } catch (err) {
+      throw powerError(this.target, action, `no answer to ${sent}: ${reason(err)}`, err);
+    }
+    if (reply.status !== 200) throw powerError(this.target, action, `${sent} answered HTTP ${reply.status}`);
+    return this.parse(action, sent, reply.body);
+  }
+
+  private parse(action: string, sent: string, body: string): PowerState {
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      throw powerError(this.target, action, `${sent} answered something that is not JSON: ${body.slice(0, 200)}`);
+    }
+    // Tasmota answers a missing or wrong password with HTTP 200 and {"WARNING":"Need user=<username>&password=<password>"}.
+    if (typeof json.WARNING === 'string') throw powerError(this.target, action, `the device refused ${sent}: ${json.WARNING}`);
+    const value = json[`POWER${this.relay}`] ?? (this.relay === 1 ? json.POWER : undefined);
+    if (value === 'ON') return 'on';
+    if (value === 'OFF') return 'off';
+    throw powerError(this.target, action, `unexpected reply to ${sent}: ${body.slice(0, 200)} (expected {"POWER${this.relay}":"ON"|"OFF"})`);
+  }
+}

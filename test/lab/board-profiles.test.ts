@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { boardProfiles } from '../../boards/index.ts';
+
+describe('board profiles', () => {
+  it('boards/index.ts names every profile by its own name', () => {
+    assert.deepEqual(Object.keys(boardProfiles).sort(), ['qemu-virt-arm64', 'rpi4', 'zcu102']);
+    for (const [name, p] of Object.entries(boardProfiles)) assert.equal(p.name, name);
+  });
+
+  for (const p of Object.values(boardProfiles)) {
+    it(`${p.name}: load window is 2 MiB aligned and non-empty; Xen's console is a dtuart`, () => {
+      const MiB2 = 0x200000;
+      assert.equal(p.loadWindow.start % MiB2, 0);
+      assert.equal(p.loadWindow.end % MiB2, 0);
+      assert.ok(p.loadWindow.end - p.loadWindow.start >= 256 * 1024 * 1024);
+      assert.match(p.xen.consoleArgs, /^console=dtuart( dtuart=\S+)?$/);
+      assert.match('Hit any key to stop autoboot:  2 ', p.uboot.autobootPattern);
+      assert.ok(p.uboot.prompt.endsWith(' '));
+    });
+  }
+
+  it('rpi4: everything stays in the first GiB, and the DT is U-Boot\'s own', () => {
+    const p = boardProfiles.rpi4;
+    assert.ok(p.loadWindow.end <= 0x40000000);
+    assert.deepEqual(p.deviceTree, { source: 'uboot', addressVariable: 'fdtcontroladdr' });
+  });
+
+  it('zcu102: everything stays in low DDR below the PMU firmware (0x7ff00000)', () => {
+    assert.ok(boardProfiles.zcu102.loadWindow.end <= 0x7ff00000);
+  });
+});

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { boardProfiles } from '../../boards/index.ts';
+import { ConfigError } from '../../harness/errors.ts';
+import { createBoardInstance, labFilePath, loadLabFile } from '../../harness/lab/lab-file.ts';
+
+const EXAMPLE = new URL('../../boards/lab.example.yaml', import.meta.url).pathname;
+
+describe('lab file', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'hil-lab-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const write = (text: string) => {
+    const file = join(dir, 'lab.yaml');
+    writeFileSync(file, text);
+    return file;
+  };
+  /** A valid one-board lab, with `board` lines replacing the board body. */
+  const lab = (board: string) => write(`host: { tftpAddress: 192.168.1.10 }\nboards:\n  b1:\n${board.replace(/^/gm, '    ')}\n`);
+  const BOARD = 'profile: zcu102\npower: { driver: pdudaemon, host: pdu.lab, pdu: pdu01, outlet: 3 }\nconsole: { transport: serial, path: /dev/ttyUSB0 }';
+  const configError = (file: string): ConfigError => {
+    try {
+      loadLabFile(file);
+    } catch (err) {
+      assert.ok(err instanceof ConfigError, String(err));
+      return err;
+    }
+    assert.fail('loadLabFile accepted the file');
+  };
+
+  it('loads boards/lab.example.yaml and builds both instances', () => {
+    const spec = loadLabFile(EXAMPLE);
+    assert.deepEqual(Object.keys(spec.boards), ['zcu102-a', 'rpi4-a']);
+    const zcu = createBoardInstance(spec, 'zcu102-a', { env: {} });
+    assert.equal(zcu.profile, boardProfiles.zcu102);
+    assert.equal(zcu.power.description, 'pdudaemon pdu01 outlet 3 via pdu.lab.example:16421');
+    assert.match(zcu.console.description, /^serial \/dev\/serial\/by-id\/usb-Silicon_Labs_CP2108.*-if00-port0 @115200$/);
+    assert.equal(zcu.tftpHost, '192.168.1.10');
+    assert.deepEqual(zcu.network, { mode: 'dhcp', serverip: '192.168.1.10' });
+    assert.match(zcu.ssh?.keyFile ?? '', /^\/.*\/\.config\/hil\/lab_ed25519$/);
+    const rpi = createBoardInstance(spec, 'rpi4-a', { env: { TASMOTA_PASS: 'pw' } });
+    assert.equal(rpi.console.description, 'tcp 127.0.0.1:3001');
+    assert.equal(rpi.power.description, 'tasmota 192.168.1.60:80 relay 1');
+    assert.deepEqual(rpi.network, { mode: 'static', ipaddr: '192.168.1.61', netmask: '255.255.255.0', serverip: '192.168.1.10' });
+    assert.equal(rpi.leaveOn, false);
+  });
+
+  it('docs/lab.md shows the same lab file as boards/lab.example.yaml', () => {
+    const doc = readFileSync(new URL('../../docs/lab.md', import.meta.url), 'utf8');
+    const block = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    const example = readFileSync(EXAMPLE, 'utf8').replace(/^(#.*\n)+\n/, '');
+    assert.equal(block, example);
+  });
+
+  it('the lab file path comes from --lab, else HIL_LAB, else a clear error', () => {
+    assert.equal(labFilePath('a.yaml', { HIL_LAB: 'b.yaml' }), 'a.yaml');
+    assert.equal(labFilePath(undefined, { HIL_LAB: 'b.yaml' }), 'b.yaml');
+    assert.throws(() => labFilePath(undefined, {}), /no lab file: pass --lab FILE or set HIL_LAB/);
+  });
+
+  it('edge: a wrong type names file, field path, line and what was expected', () => {
+    const file = lab('profile: zcu102\npower:\n  driver: pdudaemon\n  host: pdu.lab\n  pdu: pdu01\n  outlet: [3]\nconsole: { transport: serial, path: /dev/ttyUSB0 }');
+    const err = configError(file);
+    assert.equal(err.field, 'boards.b1.power.outlet');
+    assert.equal(err.line, 9);
+    assert.equal(err.message, `${file}:9, field 'boards.b1.power.outlet': expected number or string, received array`);
+  });
+
+  it('edge: a missing field names its parent\'s line', () => {
+    const err = configError(lab('profile: zcu102\npower: { driver: pdudaemon, host: pdu.lab, outlet: 3 }\nconsole: { transport: serial, path: /dev/ttyUSB0 }'));
+    assert.equal(err.field, 'boards.b1.power.pdu');
+    assert.equal(err.line, 5);
+    assert.match(err.message, /missing; expected string/);
+  });
+
+  it('edge: a misspelt field is unknown, at its own line', () => {
+    const err = configError(lab(`${BOARD}\nleaveon: true`));
+    assert.equal(err.field, 'boards.b1.leaveon');
+    assert.equal(err.line, 7);
+    assert.match(err.message, /unknown field 'leaveon'/);
+  });
+
+  it('edge: unknown profile, driver and transport list the known ones', () => {
+    assert.match(configError(lab(BOARD.replace('zcu102', 'zcu104'))).message, /:4, field 'boards\.b1\.profile': unknown board profile 'zcu104': known profiles are qemu-virt-arm64, zcu102, rpi4/);
+    const driver = configError(lab(BOARD.replace('driver: pdudaemon', 'driver: apc')));
+    assert.equal(driver.field, 'boards.b1.power.driver');
+    assert.match(driver.message, /unknown power driver 'apc': known drivers are command, pdudaemon, tasmota, numato, gpio/);
+    assert.match(configError(lab(BOARD.replace('transport: serial', 'transport: telnet'))).message, /unknown console transport 'telnet': known transports are serial, tcp/);
+  });
+
+  it('edge: a numato relay beyond the module\'s channels', () => {
+    const err = configError(lab(BOARD.replace(/power: .*/, 'power: { driver: numato, path: /dev/ttyACM0, relay: 9 }')));
+    assert.equal(err.field, 'boards.b1.power.relay');
+    assert.match(err.message, /relay 9 does not exist on a 8-channel module/);
+  });
+
+  it('edge: YAML syntax errors carry the line', () => {
+    const err = configError(write('host: { tftpAddress: 192.168.1.10 }\nboards:\n  b1: [unclosed\n'));
+    assert.match(err.message, /not valid YAML/);
+    assert.ok(err.line && err.line >= 3);
+  });
+
+  it('edge: a host name where an IPv4 address is expected', () => {
+    const err = configError(write('host: { tftpAddress: labhost }\nboards: {}\n'));
+    assert.equal(err.field, 'host.tftpAddress');
+    assert.match(err.message, /expected an IPv4 address/);
+  });
+
+  it('edge: an unknown board name lists the boards there are', () => {
+    const spec = loadLabFile(lab(BOARD));
+    assert.throws(() => createBoardInstance(spec, 'b2'), /no board 'b2' in the lab file: it has b1/);
+  });
+});

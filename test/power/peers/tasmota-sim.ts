@@ -1,0 +1,36 @@
+import { HttpPeer } from './http-peer.ts';
+
+export interface TasmotaSimOptions {
+  relays: number;
+  /** Web password; when set, commands need user=admin&password=... */
+  password?: string;
+  /** Answer relay 1 with the key "POWER" (single-relay devices). Default false. */
+  bareKey?: boolean;
+}
+
+/**
+ * A simulated Tasmota web command endpoint: GET /cm?[user=&password=&]cmnd=Power<N>[ On|Off].
+ * Faults: stuck (relays ignore commands), garbage (answers HTML).
+ */
+export class TasmotaSim extends HttpPeer {
+  readonly relays: boolean[];
+  fault: 'none' | 'stuck' | 'garbage' = 'none';
+
+  constructor(o: TasmotaSimOptions) {
+    super((url, _req, res) => {
+      const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (this.fault === 'garbage') return void res.writeHead(200).end('<html>busy</html>');
+      const p = url.searchParams;
+      if (o.password !== undefined && (p.get('user') !== 'admin' || p.get('password') !== o.password)) {
+        return json({ WARNING: 'Need user=<username>&password=<password>' });
+      }
+      const m = /^power(\d*)(?: (on|off|1|0))?$/i.exec(p.get('cmnd') ?? '');
+      const n = Number(m?.[1] || 1);
+      if (!m || n < 1 || n > o.relays) return json({ Command: 'Unknown' });
+      if (m[2] && this.fault !== 'stuck') this.relays[n - 1] = /^(on|1)$/i.test(m[2]);
+      const key = o.bareKey && n === 1 ? 'POWER' : `POWER${n}`;
+      json({ [key]: this.relays[n - 1] ? 'ON' : 'OFF' });
+    });
+    this.relays = new Array<boolean>(o.relays).fill(false);
+  }
+}
