@@ -24,7 +24,7 @@ export const qemuVirtArm64: BoardProfile = {
     consoleArgs: 'console=dtuart dtuart=/pl011@9000000',
     gicVersion: 3,
   },
-  // QEMU user networking: the guest is 10.0.2.15 and the host (our TFTP server) is 10.0.2.2.
+  // The virtual LAN (harness/virtual-lan): the board is 10.0.2.15, the lab host (our TFTP server) 10.0.2.2.
   network: { mode: 'static', ipaddr: '10.0.2.15', serverip: '10.0.2.2', netmask: '255.255.255.0' },
   // Measured under TCG on 2 cores; budgets leave room for a loaded CI machine.
   budgets: { ubootPromptMs: 15000, tftpMsPerMiB: 1000, xenBannerMs: 20000, xenInitMs: 60000, domuReadyMs: 90000 },

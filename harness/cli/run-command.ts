@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureImages } from '../../images/recipe.ts';
 import { findSuite, suites as allSuites, type SuiteDefinition } from '../../suites/index.ts';
 import { HilError } from '../errors.ts';
+import { acquireBoardLock } from '../lab/board-lock.ts';
 import { openBoard } from '../lab/open-board.ts';
 import { renderSummary } from '../report/summary.ts';
 import { writeReport } from '../report/write-report.ts';
@@ -12,7 +13,7 @@ import { ensureHostPackages } from '../setup/host-setup.ts';
 import { parseCommandArgs } from './args.ts';
 import { progressLog } from './progress.ts';
 
-const USAGE = 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE]';
+const USAGE = 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE] [--wait [--lock-timeout S]]';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -22,6 +23,8 @@ export async function runCommand(args: string[]): Promise<number> {
     suite: { type: 'string', multiple: true },
     'report-dir': { type: 'string' },
     lab: { type: 'string' },
+    wait: { type: 'boolean', default: false },
+    'lock-timeout': { type: 'string', default: '3600' },
   }, USAGE);
   const suites = selectSuites(values.suite);
   const boardName = values.board!;
@@ -30,7 +33,11 @@ export async function runCommand(args: string[]): Promise<number> {
   const log = progressLog();
   await ensureHostPackages(log);
   const images = await ensureImages({ log });
-  const board = await openBoard(boardName, { labFile: values.lab, stateDir: join(reportDir, 'board') });
+  const lock = await acquireBoardLock({ board: boardName, wait: values.wait, timeoutMs: Number(values['lock-timeout']) * 1000, command: 'hil run' });
+  const board = await openBoard(boardName, { labFile: values.lab, stateDir: join(reportDir, 'board') }).catch(async (err) => {
+    await lock.release();
+    throw err;
+  });
   let stop: (() => Promise<void>) | undefined;
   const onSignal = (signal: string) => {
     log(`${signal}: stopping, powering ${boardName} off`);
@@ -47,6 +54,7 @@ export async function runCommand(args: string[]): Promise<number> {
   } finally {
     for (const [s, h] of handlers) process.off(s, h);
     await board.dispose?.();
+    await lock.release();
   }
 }
 

@@ -4,6 +4,7 @@ import { SerialTransport } from '../console/serial-transport.ts';
 import { VirtualCable } from '../console/virtual-cable.ts';
 import { dumpDeviceTree, type QemuMachineOptions } from '../power/qemu-machine.ts';
 import { QemuPower } from '../power/qemu-power.ts';
+import { VirtualLan } from '../virtual-lan/virtual-lan.ts';
 import type { BoardInstance } from './board-instance.ts';
 
 export interface VirtualBoardOptions extends QemuMachineOptions {
@@ -19,23 +20,33 @@ export interface VirtualBoardOptions extends QemuMachineOptions {
  */
 export async function createVirtualBoard(options: VirtualBoardOptions): Promise<BoardInstance> {
   const name = options.name ?? qemuVirtArm64.name;
+  const network = qemuVirtArm64.network;
+  const lan = new VirtualLan({ hostIp: network.serverip! });
+  await lan.start();
   const cable = new VirtualCable(join(options.stateDir, 'serial'));
   await cable.plug();
-  const power = new QemuPower({ ...options, serialPath: cable.boardPath, logPath: join(options.stateDir, 'qemu.log'), board: name });
+  const power = new QemuPower({
+    ...options,
+    serialPath: cable.boardPath,
+    logPath: join(options.stateDir, 'qemu.log'),
+    board: name,
+    networkArgs: () => lan.qemuArgs(),
+  });
   return {
     name,
     profile: qemuVirtArm64,
     power,
     console: new SerialTransport({ path: cable.consolePath, baudRate: qemuVirtArm64.console.baudRate, reopen: false }),
-    // QEMU user networking delivers the guest's 10.0.2.2:69 to the host's 127.0.0.1:69.
+    // The virtual LAN hands the board's UDP for the lab host to this machine's loopback.
     tftpHost: '127.0.0.1',
-    network: qemuVirtArm64.network,
+    network,
     ssh: options.hostForwards?.length ? { host: '127.0.0.1', port: sshForwardPort(options.hostForwards), user: 'root' } : undefined,
     leaveOn: false,
     writeDeviceTree: (path) => dumpDeviceTree(path, options),
     dispose: async () => {
       await power.off();
       cable.unplug();
+      lan.stop();
     },
   };
 }

@@ -13,7 +13,7 @@ export interface QemuMachineOptions {
   cpus?: number;
   /** Firmware. Default Debian's U-Boot for qemu_arm64. */
   bios?: string;
-  /** Extra user-network host forwards, e.g. "tcp:127.0.0.1:2222-:22". */
+  /** Host forwards of a second NIC on QEMU's user network, e.g. "tcp:127.0.0.1:2222-:22" (none: no such NIC). */
   hostForwards?: string[];
 }
 
@@ -23,18 +23,22 @@ export interface QemuMachineOptions {
  * Not -nographic: it puts QEMU's monitor on the serial line with Ctrl-A as escape, and Ctrl-A is Xen's conswitch.
  */
 export function qemuMachineArgs(options: QemuMachineOptions = {}): string[] {
-  const forwards = (options.hostForwards ?? []).map((f) => `,hostfwd=${f}`).join('');
   return [
     '-machine', 'virt,gic-version=3,virtualization=true',
     '-cpu', 'cortex-a57',
     '-m', String(options.memoryMiB ?? 2048),
     '-smp', String(options.cpus ?? 2),
     '-bios', options.bios ?? QEMU_UBOOT_BIOS,
-    '-netdev', `user,id=n0${forwards}`,
-    '-device', 'virtio-net-pci,netdev=n0',
     '-display', 'none',
     '-monitor', 'none',
   ];
+}
+
+/** A NIC on QEMU's user network carrying only the given host forwards (for SSH to dom0). */
+export function userNetworkArgs(hostForwards: string[] | undefined): string[] {
+  if (!hostForwards?.length) return [];
+  const forwards = hostForwards.map((f) => `,hostfwd=${f}`).join('');
+  return ['-netdev', `user,id=user${forwards}`, '-device', 'virtio-net-pci,netdev=user'];
 }
 
 /** Writes the machine's own device tree to `path` (QEMU's dumpdtb). */

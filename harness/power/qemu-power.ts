@@ -3,13 +3,15 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { HilError } from '../errors.ts';
 import { sleep } from '../util/deadline.ts';
 import type { PowerState, PowerSwitch } from './power-switch.ts';
-import { checkQemuInstalled, QEMU_BINARY, qemuMachineArgs, type QemuMachineOptions } from './qemu-machine.ts';
+import { checkQemuInstalled, QEMU_BINARY, qemuMachineArgs, userNetworkArgs, type QemuMachineOptions } from './qemu-machine.ts';
 
 export interface QemuPowerOptions extends QemuMachineOptions {
   /** The board end of the serial cable (a pty path) the UART attaches to. */
   serialPath: string;
   /** QEMU's own stderr goes here. */
   logPath: string;
+  /** NIC options, asked for at each power-on (the first NIC is the one U-Boot uses). */
+  networkArgs?: () => string[];
   board?: string;
 }
 
@@ -27,7 +29,8 @@ export class QemuPower implements PowerSwitch {
   async on(): Promise<void> {
     if (this.process) return;
     checkQemuInstalled(this.options);
-    const args = [...qemuMachineArgs(this.options), '-chardev', `tty,id=uart0,path=${this.options.serialPath}`, '-serial', 'chardev:uart0'];
+    const nics = [...(this.options.networkArgs?.() ?? []), ...userNetworkArgs(this.options.hostForwards)];
+    const args = [...qemuMachineArgs(this.options), ...nics, '-chardev', `tty,id=uart0,path=${this.options.serialPath}`, '-serial', 'chardev:uart0'];
     this.log = createWriteStream(this.options.logPath, { flags: 'a' });
     const child = spawn(QEMU_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(this.log, { end: false });

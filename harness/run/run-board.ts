@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Mocha from 'mocha';
 import type { ImageSet } from '../../images/recipe.ts';
@@ -64,7 +64,7 @@ async function runSystem(options: RunBoardOptions, system: SystemSpec, suites: S
   mkdirSync(tftpRoot, { recursive: true });
   const plan = await prepareBoot(options, system, tftpRoot);
   const session = new BoardSession(board, { reportDir: options.reportDir, log });
-  const tftp = startTftp(session, tftpRoot);
+  const tftp = startTftp(session, tftpRoot, join(options.reportDir, 'tftp.log'));
   options.onStopper?.(async () => {
     await session.close();
     await tftp.close();
@@ -106,12 +106,13 @@ async function prepareBoot(options: RunBoardOptions, system: SystemSpec, tftpRoo
   return plan;
 }
 
-function startTftp(session: BoardSession, root: string): TftpServer {
+function startTftp(session: BoardSession, root: string, logFile: string): TftpServer {
   const started = new Map<string, number>();
   return new TftpServer({
     root,
     host: session.board.tftpHost,
     port: session.board.tftpPort ?? 69,
+    log: (line) => appendFileSync(logFile, `[${(session.clock.now() / 1000).toFixed(3)}] ${line}\n`),
     onStart: (file, client) => {
       started.set(`${client} ${file}`, session.clock.now());
       session.clock.mark(tftpMark(basename(file)));

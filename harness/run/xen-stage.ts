@@ -10,8 +10,8 @@ export async function waitForDomains(session: BoardSession, plan: BootPlan): Pro
   const budgets = session.board.profile.budgets;
   await con.expect('Starting kernel', { stage: 'uboot: booti', timeoutMs: 15000, failOn: UBOOT_ERRORS });
   clock.mark(MARK.startingKernel);
-  await con.expect(/Xen version \S+/, { stage: 'xen: banner', timeoutMs: budgets.xenBannerMs, failOn: BOOT_ERRORS });
-  session.log(`Xen ${session.xen.version ?? ''} started`);
+  const banner = await con.expect(/Xen version (\S+)/, { stage: 'xen: banner', timeoutMs: budgets.xenBannerMs, failOn: BOOT_ERRORS });
+  session.log(`Xen ${banner.match[1]} started`);
   for (let i = 0; i < plan.domains.length; i++) {
     await con.expect(/\*\*\* LOADING DOMU [^\r\n]*\*\*\*/, {
       stage: `xen: create domU ${i + 1} of ${plan.domains.length}`,

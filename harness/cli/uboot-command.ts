@@ -1,0 +1,40 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HilError } from '../errors.ts';
+import { acquireBoardLock } from '../lab/board-lock.ts';
+import { BoardSession } from '../run/board-session.ts';
+import { parseCommandArgs } from './args.ts';
+import { BOARD_OPTIONS, boardFromArgs } from './board-args.ts';
+import { progressLog } from './progress.ts';
+
+const USAGE = 'uboot --board NAME [--lab FILE] -- CMD [CMD...]';
+
+/** `hil uboot`: power the board on, stop autoboot, run U-Boot commands, print their output, exit with their status. */
+export async function ubootCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('uboot', args, BOARD_OPTIONS, USAGE);
+  if (positionals.length === 0) throw new HilError(`no U-Boot command given\n  usage: hil ${USAGE}`, { code: 'USAGE' });
+  const dir = mkdtempSync(join(tmpdir(), 'hil-uboot-'));
+  const board = await boardFromArgs(values, USAGE, join(dir, 'board'));
+  const lock = await acquireBoardLock({ board: board.name, command: `hil uboot ${positionals.join(' ')}` });
+  const log = progressLog();
+  const session = new BoardSession(board, { reportDir: dir, log });
+  try {
+    await session.open();
+    log(`power on ${board.name}, waiting for U-Boot (transcript: ${session.transcript.path})`);
+    await session.powerOn();
+    await session.uboot.stopAutoboot(board.profile.budgets.ubootPromptMs);
+    let status = 0;
+    for (const command of positionals) {
+      const result = await session.uboot.run(command, { allowFailure: true, timeoutMs: 60000 });
+      process.stdout.write(`=> ${command}\n${result.output}${result.output ? '\n' : ''}`);
+      status = result.exitCode;
+      if (status !== 0) break;
+    }
+    return status;
+  } finally {
+    await session.close();
+    await lock.release();
+    await board.dispose?.();
+  }
+}

@@ -1,0 +1,57 @@
+import { ConfigError, HilError } from '../errors.ts';
+import type { BoardProfile } from '../lab/board-profile.ts';
+import type { Command } from './device-tree-edits.ts';
+import { fieldError, type SystemSpec } from './system-file.ts';
+import { unquotableReason } from './uboot-quote.ts';
+
+/** Longest command U-Boot 2023.01 (Debian qemu_arm64) reads: a 513-character line is cut and breaks. */
+export const DEFAULT_MAX_COMMAND_LENGTH = 512;
+/** A GICv2 virtual CPU interface serves at most 8 vCPUs per domain. */
+const GICV2_MAX_VCPUS = 8;
+
+/** Rejects, before any planning, what the board cannot take: untypeable text, too many vCPUs for a GICv2. */
+export function checkSystemForBoard(system: SystemSpec, board: BoardProfile): void {
+  const texts: Array<[string, string]> = [
+    ['xen.bootargs', system.xen.bootargs],
+    ['dom0.bootargs', system.dom0?.bootargs ?? ''],
+    ...system.domus.map((d, i): [string, string] => [`domus[${i}].bootargs`, d.bootargs]),
+  ];
+  for (const [field, text] of texts) {
+    const reason = unquotableReason(text);
+    if (reason) throw fieldError(system, field, reason);
+  }
+  const reason = unquotableReason(board.xen.consoleArgs);
+  if (reason) throw new HilError(`board profile ${board.name}: xen.consoleArgs ${reason}`, { code: 'CONFIG' });
+  if (board.xen.gicVersion !== 2) return;
+  system.domus.forEach((d, i) => {
+    if (d.vcpus <= GICV2_MAX_VCPUS) return;
+    throw fieldError(system, `domus[${i}].vcpus`, `is ${d.vcpus}, but ${board.name} has a GICv2: at most ${GICV2_MAX_VCPUS} vCPUs per domain`);
+  });
+}
+
+/** Every command must fit U-Boot's line buffer; an overlong one names the field whose text made it long. */
+export function checkCommandLengths(system: SystemSpec, board: BoardProfile, commands: readonly Command[]): void {
+  const max = board.uboot.maxCommandLength ?? DEFAULT_MAX_COMMAND_LENGTH;
+  for (const c of commands) {
+    if (c.text.length <= max) continue;
+    const problem = `makes a U-Boot command of ${c.text.length} characters; U-Boot on ${board.name} reads at most ${max}: shorten it`;
+    if (c.field) throw fieldError(system, c.field, problem);
+    throw new HilError(`boot plan: a command is ${c.text.length} characters, U-Boot on ${board.name} reads at most ${max}: ${c.text.slice(0, 80)}...`, {
+      code: 'CONFIG',
+    });
+  }
+}
+
+/** The error for a file the system or the board names: at the system field, or in the board profile. */
+export function fileError(system: SystemSpec, board: BoardProfile) {
+  return (field: string, problem: string, cause?: unknown): Error =>
+    field.startsWith('board:')
+      ? new HilError(`board profile ${board.name}: ${field.slice(6)} ${problem}`, { code: 'CONFIG', cause })
+      : fieldError(system, field, problem, cause);
+}
+
+/** A layout that does not fit becomes an error about the system file, keeping the layout's detail. */
+export function notEnoughMemory(system: SystemSpec, board: BoardProfile, err: unknown): unknown {
+  if (!(err instanceof HilError) || err.code !== 'NO_MEMORY') return err;
+  return new ConfigError(system.file, `${err.message}\n  on board ${board.name}: use smaller images or fewer distinct files`, { cause: err });
+}

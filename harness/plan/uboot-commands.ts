@@ -1,0 +1,139 @@
+import type { BoardProfile } from '../lab/board-profile.ts';
+import { READINESS_PARAM } from '../xen/readiness.ts';
+import { xenChosenCommands, type Command, type DtModule } from './device-tree-edits.ts';
+import { loadedFootprint } from './image-footprint.ts';
+import { hex, layoutFiles, LOAD_ALIGNMENT, type Placement } from './layout.ts';
+import { LoadTable, type Resolver } from './load-table.ts';
+import { checkCommandLengths, checkSystemForBoard, fileError, notEnoughMemory } from './plan-checks.ts';
+import type { SystemSpec } from './system-file.ts';
+import { formatSizeKb } from './system-schema.ts';
+
+export type { ResolvedFile, Resolver } from './load-table.ts';
+export { stageFiles } from './stage-files.ts';
+
+export interface PlannedFile { tftpName: string; path: string; address: number; size: number }
+export interface PlannedDom0 { vcpus: number; memoryKb: number; bootargs: string }
+export interface PlannedDomain {
+  name: string;
+  /** Its node in the device tree, e.g. /chosen/domU-alpha. */
+  node: string;
+  vcpus: number;
+  memoryKb: number;
+  enhanced: boolean;
+  vpl011: boolean;
+  /** Final command line, ending with hil.domain=NAME. */
+  bootargs: string;
+}
+
+/** What U-Boot must do to boot one system on one board. */
+export interface BootPlan {
+  /** Files to fetch over TFTP, in load order. */
+  files: PlannedFile[];
+  xenBootargs: string;
+  dom0?: PlannedDom0;
+  /** In system-file order. */
+  domains: PlannedDomain[];
+  /** U-Boot commands after network setup; the last one (booti) starts Xen. */
+  commands: string[];
+  dtbAddress: number;
+  xenAddress: number;
+}
+
+export interface BootPlanOptions {
+  board: BoardProfile;
+  /** Artifact name or file path → the file; throws when it does not know it. */
+  resolve: Resolver;
+}
+
+/** Room left in the DTB for what the plan adds (`fdt resize`): ~0.5 KiB per domU plus its bootargs. */
+export const DT_GROWTH = 0x10000;
+/** Where a DT held by U-Boot is copied (`fdt move`) so it can grow without touching U-Boot's own memory. */
+export const UBOOT_DT_SLOT = LOAD_ALIGNMENT;
+const UBOOT_DT_KEY = '(device tree held by U-Boot)';
+
+interface FileUse { kind: DtModule['kind']; key: string }
+
+/** Turns a system into U-Boot's work: where each file goes, the device-tree edits for Xen, and the boot command. */
+export function buildBootPlan(system: SystemSpec, opts: BootPlanOptions): BootPlan {
+  const { board } = opts;
+  checkSystemForBoard(system, board);
+  const table = new LoadTable(opts.resolve, fileError(system, board));
+  const uses = requestFiles(system, board, table);
+  let at: Map<string, Placement>;
+  try {
+    at = new Map(layoutFiles(table.requests, board.loadWindow).map((p) => [p.key, p]));
+  } catch (err) {
+    throw notEnoughMemory(system, board, err);
+  }
+  const module = (use: FileUse | undefined, bootargs?: string, bootargsField?: string): DtModule[] => {
+    if (!use) return [];
+    const { address, size } = at.get(use.key)!;
+    return [{ kind: use.kind, address, size, ...(use.kind === 'kernel' && bootargs ? { bootargs, bootargsField } : {}) }];
+  };
+  const dtbAddress = at.get(uses.dt)!.address;
+  const xenAddress = at.get(uses.xen)!.address;
+  const xenBootargs = xenCommandLine(system, board);
+  const domains = system.domus.map(plannedDomain);
+  const dom0 = system.dom0 && { vcpus: system.dom0.vcpus, memoryKb: system.dom0.memoryKb, bootargs: system.dom0.bootargs.trim() };
+  const files = [...table.files.values()].map((f) => ({ tftpName: f.tftpName, path: f.path, address: at.get(f.path)!.address, size: f.size }));
+  const dt = board.deviceTree;
+  const commands: Command[] = [
+    ...files.map((f) => ({ text: `tftpb ${hex(f.address)} ${f.tftpName}` })),
+    ...(dt.source === 'uboot'
+      ? [{ text: `fdt addr \${${dt.addressVariable}}` }, { text: `fdt move \${${dt.addressVariable}} ${hex(dtbAddress)} ${hex(UBOOT_DT_SLOT)}` }]
+      : []),
+    { text: `fdt addr ${hex(dtbAddress)}` },
+    { text: `fdt resize ${hex(DT_GROWTH)}` },
+    ...xenChosenCommands({
+      addressCells: board.loadWindow.end > 2 ** 32 ? 2 : 1,
+      xenBootargs,
+      dom0Modules: uses.dom0.flatMap((u) => module(u, dom0?.bootargs, 'dom0.bootargs')),
+      domains: domains.map((d, i) => ({ ...d, modules: uses.domus[i].flatMap((u) => module(u, d.bootargs, `domus[${i}].bootargs`)) })),
+    }),
+    { text: `booti ${hex(xenAddress)} - ${hex(dtbAddress)}` },
+  ];
+  checkCommandLengths(system, board, commands);
+  return { files, xenBootargs, dom0, domains, commands: commands.map((c) => c.text), dtbAddress, xenAddress };
+}
+
+/** The commands as a U-Boot script, with a header saying what goes where (for `hil plan` and debugging). */
+export function renderScript(plan: BootPlan): string {
+  const who = [...plan.domains.map((d) => d.name), ...(plan.dom0 ? ['dom0'] : [])].join(', ');
+  const header = [
+    `# hil boot plan: Xen with ${who}; run after network setup (ipaddr/serverip or dhcp)`,
+    ...plan.files.map((f) => `#   ${hex(f.address)}  ${f.tftpName}  ${f.size} bytes  ${f.path}`),
+  ];
+  return [...header, ...plan.commands, ''].join('\n');
+}
+
+/** Asks the table for every file, in load order: device tree, Xen, dom0's, then each domU's. */
+function requestFiles(system: SystemSpec, board: BoardProfile, table: LoadTable) {
+  const dt = board.deviceTree;
+  // The DTB grows by DT_GROWTH, and `fdt resize` rounds its end up to a 4 KiB page.
+  const dtKey = dt.source === 'file' ? table.add('board:deviceTree.file', dt.file, (f) => f.size + DT_GROWTH + 0x1000) : UBOOT_DT_KEY;
+  if (dt.source === 'uboot') table.requests.push({ key: UBOOT_DT_KEY, label: 'device tree copied from U-Boot', size: UBOOT_DT_SLOT });
+  // Xen runs where it is loaded at first, bss included: reserve its whole image_size.
+  const xen = table.add('xen.image', system.xen.image, (f) => loadedFootprint(f.path, f.size));
+  const use = (field: string, name: string | undefined, kind: DtModule['kind']): FileUse | undefined =>
+    name === undefined ? undefined : { kind, key: table.add(field, name) };
+  const d0 = system.dom0;
+  const dom0 = d0 ? [use('dom0.kernel', d0.kernel, 'kernel'), use('dom0.ramdisk', d0.ramdisk, 'ramdisk')] : [];
+  const domus = system.domus.map((d, i) => [
+    use(`domus[${i}].kernel`, d.kernel, 'kernel'),
+    use(`domus[${i}].ramdisk`, d.ramdisk, 'ramdisk'),
+    use(`domus[${i}].passthrough`, d.passthrough, 'device-tree'),
+  ]);
+  return { dt: dtKey, xen, dom0, domus };
+}
+
+function plannedDomain(d: SystemSpec['domus'][number]): PlannedDomain {
+  const bootargs = [d.bootargs.trim(), `${READINESS_PARAM}=${d.name}`].filter(Boolean).join(' ');
+  return { name: d.name, node: `/chosen/domU-${d.name}`, vcpus: d.vcpus, memoryKb: d.memoryKb, enhanced: d.enhanced, vpl011: d.vpl011, bootargs };
+}
+
+/** Xen's command line: board console, dom0 sizing, console switch key, then the system's own arguments. */
+function xenCommandLine(system: SystemSpec, board: BoardProfile): string {
+  const dom0 = system.dom0 && `dom0_mem=${formatSizeKb(system.dom0.memoryKb)} dom0_max_vcpus=${system.dom0.vcpus}`;
+  const conswitch = system.xen.conswitch !== 'a' && `conswitch=${system.xen.conswitch}`;
+  return [board.xen.consoleArgs, dom0, conswitch, system.xen.bootargs].map((s) => (s || '').trim()).filter(Boolean).join(' ');
+}

@@ -1,0 +1,133 @@
+import dgram from 'node:dgram';
+import { HilError } from '../errors.ts';
+import * as f from './frames.ts';
+
+export interface VirtualLanOptions {
+  /** The lab host's address on the LAN: what U-Boot knows as serverip. */
+  hostIp: string;
+  /** Where the lab host's UDP services really listen (e.g. our TFTP server). Default 127.0.0.1. */
+  forwardHost?: string;
+  /** Idle guest flows are forgotten after this long. Default 60 s. */
+  flowIdleMs?: number;
+  log?: (line: string) => void;
+}
+
+/** A locally administered MAC for the lab host. */
+const HOST_MAC = Buffer.from([0x02, 0x68, 0x69, 0x6c, 0x00, 0x02]);
+
+interface Flow {
+  socket: dgram.Socket;
+  guestIp: string;
+  guestPort: number;
+  lastUsed: number;
+}
+
+/**
+ * The virtual board's lab network: QEMU's NIC sends Ethernet frames over loopback UDP
+ * (`-netdev socket`), and this end plays the lab host. It answers ARP and ping for `hostIp` and
+ * forwards UDP for it to real sockets on this machine, one host socket per guest flow, so the
+ * TFTP server sees an ordinary client and its per-transfer port (TID) works as on a real LAN.
+ * (QEMU's user networking cannot do this: it keeps port 69 of its host address for its own TFTP server.)
+ */
+export class VirtualLan {
+  private frames?: dgram.Socket;
+  private qemu?: { address: string; port: number };
+  private guestMac?: Buffer;
+  private readonly flows = new Map<string, Flow>();
+  private sweeper?: NodeJS.Timeout;
+  private port = 0;
+
+  constructor(private readonly options: VirtualLanOptions) {}
+
+  /** QEMU options for a NIC on this LAN. */
+  qemuArgs(): string[] {
+    if (!this.port) throw new HilError('virtual LAN not started');
+    return ['-netdev', `socket,id=lab,udp=127.0.0.1:${this.port},localaddr=127.0.0.1:0`, '-device', 'virtio-net-pci,netdev=lab'];
+  }
+
+  async start(): Promise<void> {
+    const socket = dgram.createSocket('udp4');
+    socket.on('message', (frame, rinfo) => {
+      this.qemu = { address: rinfo.address, port: rinfo.port };
+      this.receive(frame);
+    });
+    socket.on('error', (err) => this.options.log?.(`virtual LAN: ${err.message}`));
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    this.port = socket.address().port;
+    this.frames = socket;
+    this.sweeper = setInterval(() => this.sweep(), 5000).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+    for (const flow of this.flows.values()) flow.socket.close();
+    this.flows.clear();
+    this.frames?.close();
+    this.frames = undefined;
+  }
+
+  private receive(frame: Buffer): void {
+    const eth = f.parseEthernet(frame);
+    if (!eth) return;
+    if (eth.type === f.ETHERTYPE_ARP) {
+      const arp = f.parseArp(eth.payload);
+      if (arp?.op === 1 && arp.targetIp === this.options.hostIp) {
+        this.send(eth.src, f.ETHERTYPE_ARP, f.packArpReply(HOST_MAC, this.options.hostIp, arp.senderMac, arp.senderIp));
+      }
+      return;
+    }
+    if (eth.type !== f.ETHERTYPE_IPV4) return;
+    const ip = f.parseIpv4(eth.payload);
+    if (!ip || ip.dst !== this.options.hostIp) return;
+    this.guestMac = Buffer.from(eth.src);
+    if (ip.protocol === f.IPPROTO_ICMP) {
+      const reply = f.icmpEchoReply(ip.payload);
+      if (reply) this.send(eth.src, f.ETHERTYPE_IPV4, f.packIpv4(f.IPPROTO_ICMP, ip.dst, ip.src, reply));
+    } else if (ip.protocol === f.IPPROTO_UDP) {
+      const udp = f.parseUdp(ip.payload);
+      if (udp) this.flow(ip.src, udp.srcPort).socket.send(udp.payload, udp.dstPort, this.options.forwardHost ?? '127.0.0.1');
+    }
+  }
+
+  /** The host socket that stands for one guest (address, port). */
+  private flow(guestIp: string, guestPort: number): Flow {
+    const key = `${guestIp}:${guestPort}`;
+    let flow = this.flows.get(key);
+    if (!flow) {
+      const socket = dgram.createSocket('udp4');
+      const created: Flow = { socket, guestIp, guestPort, lastUsed: 0 };
+      socket.on('message', (payload, rinfo) => this.fromHost(created, payload, rinfo.port));
+      socket.on('error', (err) => this.options.log?.(`virtual LAN flow ${key}: ${err.message}`));
+      socket.bind(0, '127.0.0.1');
+      this.flows.set(key, (flow = created));
+    }
+    flow.lastUsed = performance.now();
+    return flow;
+  }
+
+  private fromHost(flow: Flow, payload: Buffer, fromPort: number): void {
+    flow.lastUsed = performance.now();
+    if (!this.guestMac) return;
+    if (payload.length > f.MAX_UDP_PAYLOAD) {
+      this.options.log?.(`virtual LAN: dropped a ${payload.length}-byte datagram (over the ${f.ETHERNET_MTU}-byte MTU; no fragmentation)`);
+      return;
+    }
+    const udp = f.packUdp(fromPort, flow.guestPort, payload);
+    this.send(this.guestMac, f.ETHERTYPE_IPV4, f.packIpv4(f.IPPROTO_UDP, this.options.hostIp, flow.guestIp, udp));
+  }
+
+  private send(to: Buffer, type: number, payload: Buffer): void {
+    if (!this.frames || !this.qemu) return;
+    this.frames.send(f.packEthernet(to, HOST_MAC, type, payload), this.qemu.port, this.qemu.address);
+  }
+
+  private sweep(): void {
+    const idle = this.options.flowIdleMs ?? 60000;
+    for (const [key, flow] of this.flows) {
+      if (performance.now() - flow.lastUsed > idle) {
+        flow.socket.close();
+        this.flows.delete(key);
+      }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { ConfigError, HilError } from '../../harness/errors.ts';
+import { parseSystem } from '../../harness/plan/system-file.ts';
+import { buildBootPlan, renderScript, type BootPlanOptions } from '../../harness/plan/uboot-commands.ts';
+import { hushWords } from './fdt-shell.ts';
+import { makeArm64Image, makeFile, qemuBoard, resolverFor, scratch, standardFiles, TWO_DOMUS } from './fixtures.ts';
+
+const MiB = 1024 * 1024;
+
+describe('plan: U-Boot commands', function () {
+  let dir: string;
+  let cleanup: () => void;
+  let files: Record<string, string>;
+  let opts: BootPlanOptions;
+  beforeEach(function () {
+    ({ dir, cleanup } = scratch());
+    files = standardFiles(dir);
+    opts = { board: qemuBoard(), resolve: resolverFor(files) };
+  });
+  afterEach(() => cleanup());
+
+  const plan = (text: string, o: Partial<BootPlanOptions> = {}) => buildBootPlan(parseSystem(text, 'sys.yaml'), { ...opts, ...o });
+  /** The ConfigError a system gets, checked to name the field and line. */
+  function refused(text: string, o: Partial<BootPlanOptions> = {}): ConfigError {
+    try {
+      plan(text, o);
+    } catch (err) {
+      assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+      return err;
+    }
+    assert.fail('the plan was accepted');
+  }
+
+  it('loads the DTB first, then Xen, each file once, and ends with booti', function () {
+    const p = plan(TWO_DOMUS);
+    assert.deepEqual(
+      p.files.map((f) => [f.tftpName, f.address]),
+      [
+        ['virt.dtb', 0x40200000], // 1 MiB plus 68 KiB of room to grow
+        ['xen', 0x40400000],
+        ['linux', 0x40600000], // 2.9 MiB: the initramfs goes 4 MiB later
+        ['domu-initramfs', 0x40a00000],
+      ],
+    );
+    assert.deepEqual(
+      p.commands.slice(0, 6),
+      ['tftpb 0x40200000 virt.dtb', 'tftpb 0x40400000 xen', 'tftpb 0x40600000 linux', 'tftpb 0x40a00000 domu-initramfs', 'fdt addr 0x40200000', 'fdt resize 0x10000'],
+    );
+    assert.equal(p.commands.at(-1), 'booti 0x40400000 - 0x40200000');
+    assert.equal(p.xenAddress, 0x40400000);
+    assert.equal(p.dtbAddress, 0x40200000);
+  });
+
+  it('sizes each module from its file and gives domains their final bootargs', function () {
+    const p = plan(TWO_DOMUS);
+    assert.ok(p.commands.includes('fdt set /chosen/domU-alpha/module@40600000 reg <0x40600000 0x2dc6c0>'));
+    assert.ok(p.commands.includes('fdt set /chosen/domU-beta/module@40a00000 reg <0x40a00000 0x12d687>'));
+    assert.deepEqual(
+      p.domains.map((d) => [d.name, d.node, d.memoryKb, d.vcpus, d.vpl011, d.bootargs]),
+      [
+        ['alpha', '/chosen/domU-alpha', 262144, 1, true, 'console=ttyAMA0 hil.domain=alpha'],
+        ['beta', '/chosen/domU-beta', 131072, 2, false, 'console=ttyAMA0 quiet hil.domain=beta'],
+      ],
+    );
+  });
+
+  it("reserves Xen's whole image_size (bss) before the next file", function () {
+    files.xen = makeArm64Image(dir, 'big-xen', 983048, 3 * MiB + 5);
+    const p = plan(TWO_DOMUS);
+    assert.equal(p.files[2].address - p.xenAddress, 4 * MiB);
+  });
+
+  it('builds Xen’s command line: board console, dom0 sizing, conswitch, system arguments', function () {
+    const p = plan(
+      `xen:\n  bootargs: "sched=credit2 loglvl=all"\n  conswitch: x\ndom0:\n  kernel: linux\n  ramdisk: dom0-initramfs\n  bootargs: console=hvc0\n  memory: 768M\n  vcpus: 2\ndomus: []\n`,
+    );
+    assert.equal(p.xenBootargs, 'console=dtuart dtuart=/pl011@9000000 dom0_mem=768M dom0_max_vcpus=2 conswitch=x sched=credit2 loglvl=all');
+    assert.deepEqual(p.dom0, { vcpus: 2, memoryKb: 786432, bootargs: 'console=hvc0' });
+    assert.equal(plan(TWO_DOMUS).xenBootargs, 'console=dtuart dtuart=/pl011@9000000 sched=credit2', "default conswitch 'a' is left off");
+  });
+
+  it('with the DT held by U-Boot: copies it into the window before editing, and loads no DTB', function () {
+    const board = qemuBoard({ deviceTree: { source: 'uboot', addressVariable: 'fdt_addr' } });
+    const p = plan(TWO_DOMUS, { board });
+    assert.ok(!p.files.some((f) => f.tftpName === 'virt.dtb'));
+    const at = p.commands.indexOf('fdt addr ${fdt_addr}');
+    assert.ok(at > 0 && p.commands.slice(0, at).every((c) => c.startsWith('tftpb')));
+    assert.deepEqual(p.commands.slice(at, at + 4), ['fdt addr ${fdt_addr}', 'fdt move ${fdt_addr} 0x40200000 0x200000', 'fdt addr 0x40200000', 'fdt resize 0x10000']);
+    assert.equal(p.xenAddress, 0x40400000);
+  });
+
+  it('uses two address cells when the window reaches above 4 GiB', function () {
+    const board = qemuBoard({ loadWindow: { start: 0x800000000, end: 0x880000000 } });
+    const p = plan(TWO_DOMUS, { board });
+    assert.ok(p.commands.includes('fdt set /chosen \\#address-cells <0x2>'));
+    assert.ok(p.commands.includes('fdt set /chosen/domU-alpha/module@800400000 reg <0x8 0x400000 0x2dc6c0>'), p.commands.join('\n'));
+  });
+
+  it('gives two different files with the same name distinct TFTP names', function () {
+    files['other-linux'] = makeFile(dir, 'other', 100);
+    const p = plan(TWO_DOMUS.replace('kernel: linux', 'kernel: other-linux'), {
+      resolve: (n) => ({ ...resolverFor(files)(n), name: n === 'other-linux' ? 'linux' : n }),
+    });
+    assert.deepEqual(p.files.map((f) => f.tftpName), ['virt.dtb', 'xen', 'linux', 'domu-initramfs', 'linux-2']);
+  });
+
+  it('refuses images that do not fit the load window, naming them', function () {
+    const board = qemuBoard({ loadWindow: { start: 0x40200000, end: 0x40a00000 } });
+    const err = refused(TWO_DOMUS, { board });
+    assert.match(err.message, /not enough memory: the boot files need 9\.2 MiB from 0x40200000.*ends at 0x40a00000/);
+    assert.match(err.message, /domu-initramfs: 1\.2 MiB does not fit/);
+    assert.ok(err.cause instanceof HilError);
+  });
+
+  it('an unknown artifact is reported at its field and line', function () {
+    const err = refused(TWO_DOMUS.replace('ramdisk: domu-initramfs\n    bootargs: "console=ttyAMA0 quiet"', 'ramdisk: nosuch\n    bootargs: "console=ttyAMA0 quiet"'));
+    assert.equal(err.field, 'domus[1].ramdisk');
+    assert.equal(err.line, 13);
+    assert.match(err.message, /cannot find 'nosuch'.*known: xen, linux/);
+  });
+
+  it('an empty file is refused', function () {
+    files['domu-initramfs'] = makeFile(dir, 'empty', 0);
+    assert.match(refused(TWO_DOMUS).message, /is empty/);
+  });
+
+  it('bootargs U-Boot cannot pass are refused at their line: single quote, tab, non-ASCII', function () {
+    for (const bad of ["init='/bin/sh'", 'a\tb', 'café']) {
+      const err = refused(TWO_DOMUS.replace('bootargs: "console=ttyAMA0 quiet"', `bootargs: ${JSON.stringify(bad)}`));
+      assert.equal(err.field, 'domus[1].bootargs');
+      assert.equal(err.line, 14);
+    }
+  });
+
+  it('a command longer than U-Boot reads is refused at the field that made it long', function () {
+    const long = `console=ttyAMA0 ${'x'.repeat(480)}`;
+    const err = refused(TWO_DOMUS.replace('bootargs: "console=ttyAMA0 quiet"', `bootargs: "${long}"`));
+    assert.equal(err.field, 'domus[1].bootargs');
+    assert.match(err.message, /U-Boot command of 5\d\d characters.*at most 512/);
+    const board = qemuBoard({ uboot: { ...qemuBoard().uboot, maxCommandLength: 2048 } });
+    assert.ok(plan(TWO_DOMUS.replace('bootargs: "console=ttyAMA0 quiet"', `bootargs: "${long}"`), { board }));
+  });
+
+  it('on a GICv2 board more than 8 vCPUs is refused', function () {
+    const board = qemuBoard({ xen: { consoleArgs: 'console=dtuart', gicVersion: 2 } });
+    assert.equal(refused(TWO_DOMUS.replace('vcpus: 2', 'vcpus: 9'), { board }).field, 'domus[1].vcpus');
+  });
+
+  it('renders a script whose every line hush reads, comments first', function () {
+    const p = plan(TWO_DOMUS);
+    const script = renderScript(p);
+    const lines = script.trimEnd().split('\n');
+    const comments = lines.filter((l) => l.startsWith('#'));
+    assert.ok(comments.length >= 1 + p.files.length);
+    assert.deepEqual(lines.slice(comments.length), p.commands);
+    for (const l of comments) assert.deepEqual(hushWords(l), []);
+    for (const c of p.commands.filter((c) => !c.includes('${'))) assert.ok(hushWords(c).length >= 2, c);
+  });
+});
