@@ -19,6 +19,12 @@ export const suites: readonly SuiteDefinition[] = [
     files: [here('./boot/boot.test.ts')],
     system: here('./systems/two-domus.yaml'),
   },
+  {
+    name: 'console',
+    description: "Each domU's console through Xen's conswitch: identity, long commands, exit status, no mixing",
+    files: [here('./console/console.test.ts')],
+    system: here('./systems/two-domus.yaml'),
+  },
 ];
 
 export function findSuite(name: string): SuiteDefinition | undefined {

@@ -84,7 +84,7 @@ export async function acquireBoardLock(o: AcquireOptions): Promise<BoardLock> {
     }
     const who = holder === 'unreadable' ? `an unreadable lock file ${path}` : describeOwner(holder);
     if (!o.wait) {
-      throw new HilError(`board ${o.board} is in use by ${who}. Wait with --wait, or if that run is gone: hil lock release ${o.board} --force`, {
+      throw new HilError(`board ${o.board} is in use by ${who}. Wait with --wait, or if that run is gone: hil lock release --board ${o.board} --force`, {
         code: 'BOARD_LOCKED',
         board: o.board,
       });

@@ -28,6 +28,11 @@ export interface BoardProfile {
     consoleArgs: string;
     gicVersion: 2 | 3;
   };
+  /**
+   * Kernel arguments dom0 needs on this board, put before the system file's own: e.g. which NIC
+   * reaches the lab for SSH (`hil.eth0=`/`hil.eth1=`, read by the dom0 image's /init). Default none.
+   */
+  dom0Bootargs?: string;
   /** Network setup for U-Boot before tftpb: static commands, or "dhcp". */
   network: { mode: 'static'; ipaddr: string; serverip: string; netmask?: string } | { mode: 'dhcp'; serverip?: string };
   /** Typical durations in ms, used as default timeouts. */
@@ -37,5 +42,7 @@ export interface BoardProfile {
     xenBannerMs: number;
     xenInitMs: number;
     domuReadyMs: number;
+    /** From Xen's end of boot to dom0's readiness line. Default: domuReadyMs. */
+    dom0ReadyMs?: number;
   };
 }

@@ -56,7 +56,7 @@ export async function lockStatusCommand(out: Out, options: LockDirOptions = {}):
 }
 
 /**
- * `hil lock release BOARD [--force]`. Without force only a stale lock (its process is gone) is
+ * `hil lock release --board BOARD [--force]`. Without force only a stale lock (its process is gone) is
  * removed; a live holder is named and left alone. With force any lock is removed.
  */
 export async function lockReleaseCommand(board: string, force: boolean, out: Out, options: LockDirOptions = {}): Promise<boolean> {

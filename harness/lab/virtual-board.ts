@@ -4,10 +4,16 @@ import { SerialTransport } from '../console/serial-transport.ts';
 import { VirtualCable } from '../console/virtual-cable.ts';
 import { dumpDeviceTree, type QemuMachineOptions } from '../power/qemu-machine.ts';
 import { QemuPower } from '../power/qemu-power.ts';
+import { freeLoopbackPort } from '../util/free-port.ts';
 import { VirtualLan } from '../virtual-lan/virtual-lan.ts';
 import type { BoardInstance } from './board-instance.ts';
 
 export interface VirtualBoardOptions extends QemuMachineOptions {
+  /**
+   * Host forwards of the second NIC (QEMU user network). Default: SSH to dom0, a free port of
+   * 127.0.0.1 forwarded to port 22. `[]`: no second NIC.
+   */
+  hostForwards?: string[];
   /** Instance name. Default "qemu-virt-arm64". */
   name?: string;
   /** Folder for the serial cable's pty links and QEMU's log. */
@@ -21,12 +27,14 @@ export interface VirtualBoardOptions extends QemuMachineOptions {
 export async function createVirtualBoard(options: VirtualBoardOptions): Promise<BoardInstance> {
   const name = options.name ?? qemuVirtArm64.name;
   const network = qemuVirtArm64.network;
+  const hostForwards = options.hostForwards ?? [`tcp:127.0.0.1:${await freeLoopbackPort()}-:22`];
   const lan = new VirtualLan({ hostIp: network.serverip! });
   await lan.start();
   const cable = new VirtualCable(join(options.stateDir, 'serial'));
   await cable.plug();
   const power = new QemuPower({
     ...options,
+    hostForwards,
     serialPath: cable.boardPath,
     logPath: join(options.stateDir, 'qemu.log'),
     board: name,
@@ -40,7 +48,7 @@ export async function createVirtualBoard(options: VirtualBoardOptions): Promise<
     // The virtual LAN hands the board's UDP for the lab host to this machine's loopback.
     tftpHost: '127.0.0.1',
     network,
-    ssh: options.hostForwards?.length ? { host: '127.0.0.1', port: sshForwardPort(options.hostForwards), user: 'root' } : undefined,
+    ssh: hostForwards.length ? { host: '127.0.0.1', port: sshForwardPort(hostForwards), user: 'root' } : undefined,
     leaveOn: false,
     writeDeviceTree: (path) => dumpDeviceTree(path, options),
     dispose: async () => {

@@ -5,6 +5,7 @@ import { Transcript } from '../console/transcript.ts';
 import type { BoardInstance } from '../lab/board-instance.ts';
 import type { TransferRecord } from '../report/record.ts';
 import { UBootDriver } from '../uboot/uboot-driver.ts';
+import { DomainConsoles } from '../xen/domain-consoles.ts';
 import { XenConsoleModel, type XenEvent } from '../xen/xen-console.ts';
 import { RunClock } from './clock.ts';
 
@@ -12,6 +13,8 @@ export interface BoardSessionOptions {
   /** The run's report folder; transcripts go to its console/ folder. */
   reportDir: string;
   log?: (line: string) => void;
+  /** Xen's conswitch key for the system being booted. Default 'a'. */
+  conswitchKey?: string;
 }
 
 /**
@@ -24,6 +27,8 @@ export class BoardSession {
   readonly console: Console;
   readonly uboot: UBootDriver;
   readonly xen: XenConsoleModel;
+  /** Each domain's own console, split from the one serial line; typing moves Xen's input focus. */
+  readonly domains: DomainConsoles;
   readonly transfers: TransferRecord[] = [];
   private powered = false;
 
@@ -37,6 +42,13 @@ export class BoardSession {
     this.xen = new XenConsoleModel(() => this.clock.now());
     this.console.onLine((line) => this.xen.line(line));
     this.xen.onEvent((event, ms) => this.markXenEvent(event, ms));
+    this.domains = new DomainConsoles({
+      console: this.console,
+      xen: this.xen,
+      transcriptDir: join(options.reportDir, 'console'),
+      now: () => this.clock.now(),
+      conswitchKey: options.conswitchKey,
+    });
   }
 
   log(line: string): void {
@@ -67,6 +79,7 @@ export class BoardSession {
     const errors: unknown[] = [];
     if (!this.board.leaveOn) await this.powerOff().catch((e) => errors.push(e));
     await this.board.console.close().catch((e) => errors.push(e));
+    this.domains.close();
     this.transcript.close();
     for (const e of errors) this.log(`warning while closing ${this.board.name}: ${e instanceof Error ? e.message : e}`);
   }

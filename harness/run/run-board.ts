@@ -10,9 +10,11 @@ import { buildBootPlan, stageFiles, type BootPlan } from '../plan/uboot-commands
 import { loadSystemFile, type SystemSpec } from '../plan/system-file.ts';
 import { tftpMark } from '../report/marks.ts';
 import type { RunRecord, TestRecord } from '../report/record.ts';
+import type { SshClient } from '../ssh/ssh-client.ts';
 import { TftpServer } from '../tftp/server.ts';
 import { BoardSession } from './board-session.ts';
 import { BootStrategy } from './boot-strategy.ts';
+import { dom0Ssh, keyedDom0Ramdisk } from './dom0-access.ts';
 import { setSuiteContext } from './context.ts';
 import { makeCollectingReporter } from './mocha-reporter.ts';
 import { recordBoot } from './record-boot.ts';
@@ -63,8 +65,9 @@ async function runSystem(options: RunBoardOptions, system: SystemSpec, suites: S
   const tftpRoot = join(options.reportDir, 'tftp');
   mkdirSync(tftpRoot, { recursive: true });
   const plan = await prepareBoot(options, system, tftpRoot);
-  const session = new BoardSession(board, { reportDir: options.reportDir, log });
+  const session = new BoardSession(board, { reportDir: options.reportDir, log, conswitchKey: system.xen.conswitch });
   const tftp = startTftp(session, tftpRoot, join(options.reportDir, 'tftp.log'));
+  let ssh: SshClient | undefined;
   options.onStopper?.(async () => {
     await session.close();
     await tftp.close();
@@ -74,20 +77,22 @@ async function runSystem(options: RunBoardOptions, system: SystemSpec, suites: S
     await session.open();
     const strategy = new BootStrategy(session, plan);
     const figures: Record<string, number> = {};
-    setSuiteContext({ session, strategy, system, plan, figures });
+    ssh = dom0Ssh(board, system, options.reportDir);
+    setSuiteContext({ session, strategy, system, plan, figures, ssh });
     record.tests.push(...(await runMocha(suites)));
     Object.assign(record.figures!, figures);
   } finally {
     setSuiteContext(undefined);
+    await ssh?.close();
     await session.close();
     await tftp.close();
     recordBoot(session, record);
   }
 }
 
-async function prepareBoot(options: RunBoardOptions, system: SystemSpec, tftpRoot: string): Promise<BootPlan> {
+export async function prepareBoot(options: RunBoardOptions, system: SystemSpec, tftpRoot: string): Promise<BootPlan> {
   const { board } = options;
-  const extra = new Map<string, string>();
+  const extra = await keyedDom0Ramdisk(board, system, options.images);
   const dt = board.profile.deviceTree;
   if (dt.source === 'file' && board.writeDeviceTree) {
     const path = join(options.reportDir, 'board', dt.file);
@@ -106,7 +111,7 @@ async function prepareBoot(options: RunBoardOptions, system: SystemSpec, tftpRoo
   return plan;
 }
 
-function startTftp(session: BoardSession, root: string, logFile: string): TftpServer {
+export function startTftp(session: BoardSession, root: string, logFile: string): TftpServer {
   const started = new Map<string, number>();
   return new TftpServer({
     root,

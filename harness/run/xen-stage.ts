@@ -1,10 +1,13 @@
 import { MARK } from '../report/marks.ts';
 import { BOOT_ERRORS, UBOOT_ERRORS } from '../console/failure-patterns.ts';
 import type { BootPlan } from '../plan/uboot-commands.ts';
-import { READINESS_RE } from '../xen/readiness.ts';
+import { DOM0_READY_LINE, READINESS_RE } from '../xen/readiness.ts';
 import type { BoardSession } from './board-session.ts';
 
-/** Follows Xen's boot on the console until every planned domU has printed its readiness line. */
+/** dom0 among the names waited for: Xen's name for it, which no domU can take ([a-z0-9-]+). */
+const DOM0 = 'Domain-0';
+
+/** Follows Xen's boot on the console until dom0 (if planned) and every planned domU have printed their readiness lines. */
 export async function waitForDomains(session: BoardSession, plan: BootPlan): Promise<void> {
   const { console: con, clock } = session;
   const budgets = session.board.profile.budgets;
@@ -12,6 +15,9 @@ export async function waitForDomains(session: BoardSession, plan: BootPlan): Pro
   clock.mark(MARK.startingKernel);
   const banner = await con.expect(/Xen version (\S+)/, { stage: 'xen: banner', timeoutMs: budgets.xenBannerMs, failOn: BOOT_ERRORS });
   session.log(`Xen ${banner.match[1]} started`);
+  if (plan.dom0) {
+    await con.expect(/\*\*\* LOADING DOMAIN 0 \*\*\*/, { stage: 'xen: create dom0', timeoutMs: budgets.xenInitMs, failOn: BOOT_ERRORS });
+  }
   for (let i = 0; i < plan.domains.length; i++) {
     await con.expect(/\*\*\* LOADING DOMU [^\r\n]*\*\*\*/, {
       stage: `xen: create domU ${i + 1} of ${plan.domains.length}`,
@@ -21,12 +27,17 @@ export async function waitForDomains(session: BoardSession, plan: BootPlan): Pro
   }
   await con.expect(/Freed \d+kB init memory/, { stage: 'xen: finish boot', timeoutMs: budgets.xenInitMs, failOn: BOOT_ERRORS });
   const waiting = new Set(plan.domains.map((d) => d.name));
+  if (plan.dom0) waiting.add(DOM0);
+  const budgetEnds = new Map([...waiting].map((n) => [n, clock.now() + (n === DOM0 ? budgets.dom0ReadyMs ?? budgets.domuReadyMs : budgets.domuReadyMs)]));
   while (waiting.size > 0) {
-    const m = await con.expect(READINESS_RE, {
-      stage: `domU boot: waiting for ${[...waiting].join(', ')}`,
-      timeoutMs: budgets.domuReadyMs,
+    const m = await con.expect([READINESS_RE, DOM0_READY_LINE], {
+      stage: `${plan.dom0 ? 'dom0 and domU' : 'domU'} boot: waiting for ${[...waiting].join(', ')}`,
+      timeoutMs: Math.max(0, Math.min(...[...waiting].map((n) => budgetEnds.get(n)! - clock.now()))),
       failOn: BOOT_ERRORS,
     });
-    if (waiting.delete(m.match[1])) session.log(`domU ${m.match[1]} ready at ${(clock.now() / 1000).toFixed(1)} s`);
+    const name = m.index === 1 ? DOM0 : m.match[1];
+    if (!waiting.delete(name)) continue;
+    if (name === DOM0) clock.mark(MARK.dom0Ready);
+    session.log(`${name === DOM0 ? 'dom0' : `domU ${name}`} ready at ${(clock.now() / 1000).toFixed(1)} s`);
   }
 }

@@ -16,3 +16,12 @@ export function readinessLine(name: string): string {
 
 /** The line dom0's /init prints once its daemons and SSH server are up. */
 export const DOM0_READY_LINE = 'hil: dom0 ready';
+
+/** Kernel command-line parameter of a guest's network: `hil.eth0=ADDR/PREFIX[,GW]`, `dhcp` or `off`. */
+export const ETH0_PARAM = 'hil.eth0';
+
+/**
+ * The line a domU given `hil.eth0=ADDR/PREFIX,GW` prints once a PV NIC was hot-plugged into it and it
+ * pinged GW: `hil: domain NAME eth0 ADDR/PREFIX ping GW ok` (or `failed`). Groups: name, address, gateway, result.
+ */
+export const NETFRONT_RE = /hil: domain (\S+) eth0 (\S+) ping (\S+) (ok|failed)/;

@@ -55,7 +55,7 @@ describe('board locks', () => {
     assert.equal(err.code, 'BOARD_LOCKED');
     assert.match(
       err.message,
-      new RegExp(`^board b is in use by ${userInfo().username}@${hostname()} \\(pid ${process.pid}\\) since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\(less than a minute ago\\), running: first run\\. Wait with --wait, or if that run is gone: hil lock release b --force$`),
+      new RegExp(`^board b is in use by ${userInfo().username}@${hostname()} \\(pid ${process.pid}\\) since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\(less than a minute ago\\), running: first run\\. Wait with --wait, or if that run is gone: hil lock release --board b --force$`),
     );
   });
 
