@@ -3,6 +3,7 @@ import { describePattern, printable, toRegExp, type Pattern } from './patterns.t
 import type { ConsoleTransport } from './transport.ts';
 import type { Transcript } from './transcript.ts';
 import { LineAssembler } from './line-assembler.ts';
+import { PendingText } from './pending-text.ts';
 
 export interface ConsoleOptions {
   /** Board name, for error messages. */
@@ -11,6 +12,11 @@ export interface ConsoleOptions {
   transcript?: Transcript;
   /** Unconsumed text kept for matching when nobody waits. Default 256 KiB. */
   keepChars?: number;
+  /**
+   * While a wait goes on, each new chunk is matched together with only this much of the text already
+   * checked, so a match longer than this that arrives in several chunks can be missed. Default 4 KiB.
+   */
+  maxMatchChars?: number;
 }
 
 export interface ExpectOptions {
@@ -35,14 +41,19 @@ interface Waiter {
   resolve: (m: ConsoleMatch) => void;
   reject: (e: Error) => void;
   stage: string;
+  /** Position up to which the text has been checked without a match. */
+  checked: number;
 }
+
+/** Text before the matched region given to the regexes, so ^, \b and lookbehind see the real context. */
+const CONTEXT_CHARS = 256;
 
 /**
  * The streaming expect engine over a board's serial bytes. Text is matched from where the
  * previous match ended, so nothing printed between two waits is missed.
  */
 export class Console {
-  private buffer = '';
+  private readonly pending = new PendingText();
   private waiter?: Waiter;
   private readonly lines = new LineAssembler(200);
   private readonly textListeners: Array<(text: string) => void> = [];
@@ -80,7 +91,7 @@ export class Console {
 
   /** Forgets unconsumed text: the next expect only sees what arrives from now on. */
   discard(): void {
-    this.buffer = '';
+    this.pending.drop(this.pending.end);
   }
 
   expect(expected: Pattern | readonly Pattern[], options: ExpectOptions): Promise<ConsoleMatch> {
@@ -105,11 +116,12 @@ export class Console {
         fn(v);
       };
       this.waiter = {
-        patterns: list.map(toRegExp),
-        failOn: (options.failOn ?? []).map(toRegExp),
+        patterns: list.map(toRegExp).map(searchable),
+        failOn: (options.failOn ?? []).map(toRegExp).map(searchable),
         resolve: done(resolve),
         reject: done(reject),
         stage: options.stage,
+        checked: this.pending.start,
       };
       this.check();
     });
@@ -120,19 +132,24 @@ export class Console {
     const text = chunk.toString('latin1');
     this.lines.push(text);
     for (const listener of this.textListeners) listener(text);
-    this.buffer += text;
+    this.pending.append(text);
     if (this.waiter) this.check();
     const keep = this.options.keepChars ?? 256 * 1024;
-    if (this.buffer.length > keep) this.buffer = this.buffer.slice(-keep);
+    if (this.pending.length > keep) this.pending.drop(this.pending.end - keep);
   }
 
   private check(): void {
     const waiter = this.waiter;
     if (!waiter) return;
-    const found = firstMatch(this.buffer, waiter.patterns);
-    const failure = firstMatch(this.buffer, waiter.failOn);
+    const pending = this.pending;
+    const from = Math.max(pending.start, waiter.checked - (this.options.maxMatchChars ?? 4096));
+    const base = Math.max(pending.start, from - CONTEXT_CHARS);
+    const text = pending.text(base);
+    waiter.checked = pending.end;
+    const found = firstMatch(text, from - base, waiter.patterns);
+    const failure = firstMatch(text, from - base, waiter.failOn);
     if (failure && (!found || failure.match.index <= found.match.index)) {
-      this.buffer = this.buffer.slice(failure.match.index + failure.match[0].length);
+      pending.drop(base + failure.match.index + failure.match[0].length);
       waiter.reject(
         new ConsoleFailureError({
           stage: waiter.stage,
@@ -144,16 +161,21 @@ export class Console {
       return;
     }
     if (!found) return;
-    const before = this.buffer.slice(0, found.match.index);
-    this.buffer = this.buffer.slice(found.match.index + found.match[0].length);
+    const before = pending.text(pending.start, base + found.match.index);
+    pending.drop(base + found.match.index + found.match[0].length);
     waiter.resolve({ ...found, before });
   }
 }
 
-function firstMatch(text: string, patterns: RegExp[]): { index: number; match: RegExpExecArray } | undefined {
+/** A copy with the g flag, so a search can start at lastIndex (the caller's own RegExp is left alone). */
+function searchable(re: RegExp): RegExp {
+  return new RegExp(re, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+}
+
+function firstMatch(text: string, from: number, patterns: RegExp[]): { index: number; match: RegExpExecArray } | undefined {
   let best: { index: number; match: RegExpExecArray } | undefined;
   patterns.forEach((re, index) => {
-    re.lastIndex = 0;
+    re.lastIndex = from;
     const match = re.exec(text);
     if (match && (!best || match.index < best.match.index)) best = { index, match };
   });

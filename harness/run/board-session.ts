@@ -61,6 +61,7 @@ export class BoardSession {
 
   async powerOn(): Promise<void> {
     this.clock.reset();
+    this.domains.splitter.reset();
     this.transcript.mark(`power on (${this.board.power.description})`);
     this.powered = true;
     await this.board.power.on();

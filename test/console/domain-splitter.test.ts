@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { DomainSplitter, type SplitPiece } from '../../harness/console/domain-splitter.ts';
+import { byStream, join, NO_DOM0, WITH_DOM0, type Segment } from './xen-stream-samples.ts';
+
+function split(chunks: string[], options: ConstructorParameters<typeof DomainSplitter>[0] = {}) {
+  const splitter = new DomainSplitter({ holdMs: 0, ...options });
+  const pieces: SplitPiece[] = [];
+  splitter.onPiece((p) => pieces.push(p));
+  for (const c of chunks) splitter.push(c);
+  splitter.flush();
+  return { splitter, pieces };
+}
+
+function perStream(pieces: SplitPiece[], part: 'raw' | 'content'): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of pieces) out.set(p.stream, (out.get(p.stream) ?? '') + p[part]);
+  return out;
+}
+
+/** A small deterministic generator, so a failing random split can be replayed. */
+function randomSizes(seed: number, total: number, max: number): number[] {
+  const sizes: number[] = [];
+  let x = seed;
+  for (let left = total; left > 0; ) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const n = Math.min(left, 1 + ((x >>> 0) % max));
+    sizes.push(n);
+    left -= n;
+  }
+  return sizes;
+}
+
+function cut(text: string, sizes: number[]): string[] {
+  let at = 0;
+  return sizes.map((n) => text.slice(at, (at += n)));
+}
+
+for (const [title, sample] of [
+  ['two domUs, no dom0', NO_DOM0],
+  ['dom0 and timestamps', WITH_DOM0],
+] as Array<[string, Segment[]]>) {
+  describe(`domain splitter: ${title}`, function () {
+    const input = join(sample);
+
+    it('attributes every line to its stream', function () {
+      const { pieces } = split([input]);
+      assert.deepEqual(perStream(pieces, 'raw'), byStream(sample, 1));
+    });
+
+    it('gives each stream its content without the Xen prefixes', function () {
+      const { pieces } = split([input]);
+      assert.deepEqual(perStream(pieces, 'content'), byStream(sample, 2));
+    });
+
+    it('rebuilds the input byte for byte from the pieces in arrival order', function () {
+      const { pieces } = split(cut(input, randomSizes(7, input.length, 64)));
+      assert.equal(pieces.map((p) => p.raw).join(''), input);
+      assert.ok(new Set(pieces.map((p) => p.stream)).size >= 3);
+    });
+
+    it('gives the same result for a split at every offset', function () {
+      const whole = perStream(split([input]).pieces, 'content');
+      for (let at = 1; at < input.length; at++) {
+        const { pieces } = split([input.slice(0, at), input.slice(at)]);
+        assert.equal(pieces.map((p) => p.raw).join(''), input, `raw, split at ${at}`);
+        assert.deepEqual(perStream(pieces, 'content'), whole, `content, split at ${at}`);
+      }
+    });
+
+    it('gives the same result one byte at a time and in random chunk sizes', function () {
+      const expected = byStream(sample, 2);
+      assert.deepEqual(perStream(split([...input]).pieces, 'content'), expected, 'one byte at a time');
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const { pieces } = split(cut(input, randomSizes(seed, input.length, 300)));
+        assert.deepEqual(perStream(pieces, 'content'), expected, `seed ${seed}`);
+      }
+    });
+  });
+}
+
+describe('domain splitter: edge cases', function () {
+  const toDom1 = "(XEN) Xen version 4.17.5\r\n(XEN) *** Serial input to DOM1 (type 'CTRL-a' three times to switch input)\r\n";
+
+  it('hands out the focused domU prompt at once, without waiting for a newline', function () {
+    const splitter = new DomainSplitter({ holdMs: 0 });
+    const seen: SplitPiece[] = [];
+    splitter.onPiece((p) => seen.push(p));
+    splitter.push(toDom1);
+    splitter.push('(XEN) ~ # ');
+    assert.deepEqual(seen.at(-1), { stream: 'DOM1', domid: 1, name: 'dom1', raw: '(XEN) ~ # ', content: '~ # ' });
+    splitter.push('e');
+    assert.deepEqual(seen.at(-1)?.content, 'e');
+  });
+
+  it('follows a focus line split across chunks', function () {
+    const { splitter } = split(['(XEN) Xen version 4.17.5\r\n(XEN) *** Serial in', "put to DOM2 (type 'CTRL-a' three times", ' to switch input)\r\n']);
+    assert.equal(splitter.focus, 'DOM2');
+  });
+
+  it('holds back a possible marker at the end of a chunk and releases it after holdMs', async function () {
+    const splitter = new DomainSplitter({ holdMs: 20 });
+    const seen: string[] = [];
+    splitter.onPiece((p) => seen.push(`${p.stream}:${p.content}`));
+    splitter.push(`${toDom1}(XEN) ~ # echo D`);
+    assert.equal(seen.at(-1), 'DOM1:~ # echo ');
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(seen.at(-1), 'DOM1:D');
+  });
+
+  it('treats a line while the focus is on Xen as Xen output', function () {
+    const { pieces } = split(['(XEN) Xen version 4.17.5\r\n(XEN) ~ # \r\n']);
+    assert.deepEqual(
+      pieces.map((p) => p.stream),
+      ['xen'],
+    );
+  });
+
+  it('does not take a focused domU kernel line for a Xen stamp when Xen prints none', function () {
+    const { pieces } = split([`${toDom1}(XEN) [    1.000000] Run /init as init process\r\r\n`]);
+    assert.equal(pieces.at(-1)?.content, '[    1.000000] Run /init as init process\r\r\n');
+  });
+
+  it('names domains through nameOf once known', function () {
+    const names = new Map<number, string>();
+    const splitter = new DomainSplitter({ holdMs: 0, nameOf: (id) => names.get(id) });
+    const seen: string[] = [];
+    splitter.onPiece((p) => seen.push(p.name));
+    splitter.push('(XEN) Xen\r\n(XEN) DOM2: one\r\n');
+    names.set(2, 'beta');
+    splitter.push('(XEN) DOM2: two\r\n');
+    assert.deepEqual(seen, ['xen', 'dom2', 'beta']);
+  });
+
+  it('reads firmware again after reset()', function () {
+    const { splitter, pieces } = split(['U-Boot\r\n(XEN) Xen version\r\nraw dom0\r\n']);
+    splitter.reset();
+    splitter.push('U-Boot again\r\n');
+    assert.deepEqual(
+      pieces.map((p) => p.stream),
+      ['firmware', 'xen', 'dom0', 'firmware'],
+    );
+    assert.equal(splitter.focus, 'Xen');
+  });
+
+  it('keeps every byte value, and rebuilds a random binary stream exactly', function () {
+    const all = String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));
+    let noise = '';
+    for (const n of randomSizes(11, 20000, 255)) noise += String.fromCharCode(n);
+    const input = `${toDom1}(XEN) ${all}\n(XEN) DOM2: ${all}\n${noise}(XEN) DOM2:(XEN) (XEN) DOM`;
+    for (const seed of [1, 2, 3]) {
+      const { pieces } = split(cut(input, randomSizes(seed, input.length, 100)));
+      assert.equal(pieces.map((p) => p.raw).join(''), input, `seed ${seed}`);
+    }
+  });
+});
