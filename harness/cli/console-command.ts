@@ -4,15 +4,18 @@ import { join } from 'node:path';
 import { acquireBoardLock } from '../lab/board-lock.ts';
 import { BoardSession } from '../run/board-session.ts';
 import { parseCommandArgs } from './args.ts';
-import { BOARD_OPTIONS, boardFromArgs, isVirtual } from './board-args.ts';
+import { sleep } from '../util/deadline.ts';
+import { boardFromArgs, isVirtual } from './board-args.ts';
+import { BOOT_OPTIONS, withBootedBoard } from './booted-command.ts';
 
-const USAGE = 'console --board NAME [--lab FILE] [--power-on]';
+const USAGE = 'console --board NAME [--lab FILE] [--power-on] | console --board NAME --domain NAME [--system FILE]';
 /** Ctrl-]: like telnet's escape, and far from Ctrl-A, which Xen uses to switch consoles. */
 const ESCAPE = 0x1d;
 
 /** `hil console`: the board's serial console on this terminal, raw, until Ctrl-]. */
 export async function consoleCommand(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs('console', args, { ...BOARD_OPTIONS, 'power-on': { type: 'boolean', default: false } }, USAGE);
+  const { values } = parseCommandArgs('console', args, { ...BOOT_OPTIONS, 'power-on': { type: 'boolean', default: false } }, USAGE);
+  if (values.domain) return domainConsole(values, values.domain);
   const dir = mkdtempSync(join(tmpdir(), 'hil-console-'));
   const board = await boardFromArgs(values, USAGE, join(dir, 'board'));
   const lock = await acquireBoardLock({ board: board.name, command: 'hil console' });
@@ -32,8 +35,26 @@ export async function consoleCommand(args: string[]): Promise<number> {
   }
 }
 
+/** Boots the board and attaches to one domU's console; the harness moves Xen's focus for you. */
+function domainConsole(values: { board?: string; lab?: string; system?: string; wait?: boolean }, name: string): Promise<number> {
+  return withBootedBoard(values, USAGE, async ({ session }) => {
+    const domain = session.domains.domain(name);
+    domain.channel.onData((chunk) => process.stdout.write(chunk));
+    process.stderr.write(`[hil] attached to ${name} (DOM${domain.domid}); Ctrl-] quits\n`);
+    await domain.channel.write('\r');
+    await passThrough(async (bytes) => {
+      // Pasted text would overflow Xen's 32-byte vpl011 buffer: feed it in small, spaced pieces.
+      for (let at = 0; at < bytes.length; at += 16) {
+        await domain.channel.write(bytes.subarray(at, at + 16));
+        if (bytes.length > 16) await sleep(30);
+      }
+    });
+    return 0;
+  });
+}
+
 /** Forwards the terminal's keys until the escape key; resolves when it is pressed or stdin ends. */
-function passThrough(send: (bytes: Buffer) => void): Promise<void> {
+function passThrough(send: (bytes: Buffer) => unknown): Promise<void> {
   const stdin = process.stdin;
   if (stdin.isTTY) stdin.setRawMode(true);
   return new Promise<void>((resolve) => {

@@ -11,7 +11,14 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
   setup: { load: async () => (await import('./setup-command.ts')).setupCommand, help: 'setup [--force]                     install host packages (as root) and build boot images' },
   plan: { load: async () => (await import('./plan-command.ts')).planCommand, help: 'plan --system FILE [--board NAME]   print the U-Boot commands a system boots with' },
   power: { load: async () => (await import('./power-command.ts')).powerCommand, help: 'power on|off|cycle|state --board NAME [--lab FILE]' },
-  console: { load: async () => (await import('./console-command.ts')).consoleCommand, help: 'console --board NAME [--lab FILE] [--power-on]   interactive, Ctrl-] quits' },
+  console: {
+    load: async () => (await import('./console-command.ts')).consoleCommand,
+    help: 'console --board NAME [--lab FILE] [--power-on] [--domain NAME]   interactive, Ctrl-] quits',
+  },
+  exec: {
+    load: async () => (await import('./exec-command.ts')).execCommand,
+    help: 'exec --board NAME --domain NAME [--system FILE] -- CMD   boot, run CMD in a domU, exit with its status',
+  },
   uboot: { load: async () => (await import('./uboot-command.ts')).ubootCommand, help: 'uboot --board NAME [--lab FILE] -- CMD...        run U-Boot commands' },
   lock: { load: async () => (await import('./lock-command.ts')).lockCommand, help: 'lock status | lock release --board NAME [--force]' },
   tftp: { load: async () => (await import('./tftp-command.ts')).tftpCommand, help: 'tftp serve --dir DIR [--host ADDR] [--port N]' },

@@ -13,7 +13,7 @@ export async function waitForDomains(session: BoardSession, plan: BootPlan): Pro
   const budgets = session.board.profile.budgets;
   await con.expect('Starting kernel', { stage: 'uboot: booti', timeoutMs: 15000, failOn: UBOOT_ERRORS });
   clock.mark(MARK.startingKernel);
-  const banner = await con.expect(/Xen version (\S+)/, { stage: 'xen: banner', timeoutMs: budgets.xenBannerMs, failOn: BOOT_ERRORS });
+  const banner = await con.expect(/Xen version (\S+)\s/, { stage: 'xen: banner', timeoutMs: budgets.xenBannerMs, failOn: BOOT_ERRORS });
   session.log(`Xen ${banner.match[1]} started`);
   if (plan.dom0) {
     await con.expect(/\*\*\* LOADING DOMAIN 0 \*\*\*/, { stage: 'xen: create dom0', timeoutMs: budgets.xenInitMs, failOn: BOOT_ERRORS });
