@@ -15,11 +15,11 @@ export class ConfigError extends HilError {
   readonly file: string;
   readonly field?: string;
   readonly line?: number;
-  constructor(file: string, problem: string, where: { field?: string; line?: number } = {}) {
+  constructor(file: string, problem: string, where: { field?: string; line?: number; cause?: unknown } = {}) {
     const at = [file + (where.line ? `:${where.line}` : ''), where.field ? `field '${where.field}'` : '']
       .filter(Boolean)
       .join(', ');
-    super(`${at}: ${problem}`, { code: 'CONFIG' });
+    super(`${at}: ${problem}`, { code: 'CONFIG', cause: where.cause });
     this.file = file;
     this.field = where.field;
     this.line = where.line;
