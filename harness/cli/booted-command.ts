@@ -8,6 +8,7 @@ import { acquireBoardLock } from '../lab/board-lock.ts';
 import { bootBoard, type BootedBoard } from '../run/booted-board.ts';
 import { ensureHostPackages } from '../setup/host-setup.ts';
 import { boardFromArgs } from './board-args.ts';
+import { onInterrupt } from './interrupt.ts';
 import { progressLog } from './progress.ts';
 
 export const BOOT_OPTIONS = {
@@ -42,9 +43,15 @@ export async function withBootedBoard(
     log(`booting ${board.name}; transcripts in ${join(dir, 'console')}`);
     const systemFile = values.system ?? findSuite('boot')!.system;
     const booted = await bootBoard({ board, systemFile, reportDir: dir, images, log });
+    const removeInterrupt = onInterrupt(async () => {
+      await booted.close();
+      await board.dispose?.();
+      await lock.release();
+    }, log);
     try {
       return await work(booted, board);
     } finally {
+      removeInterrupt();
       await booted.close();
     }
   } finally {

@@ -11,6 +11,7 @@ import { writeReport } from '../report/write-report.ts';
 import { runBoard } from '../run/run-board.ts';
 import { ensureHostPackages } from '../setup/host-setup.ts';
 import { parseCommandArgs } from './args.ts';
+import { onInterrupt } from './interrupt.ts';
 import { progressLog } from './progress.ts';
 
 const USAGE = 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE] [--wait [--lock-timeout S]]';
@@ -39,12 +40,11 @@ export async function runCommand(args: string[]): Promise<number> {
     throw err;
   });
   let stop: (() => Promise<void>) | undefined;
-  const onSignal = (signal: string) => {
-    log(`${signal}: stopping, powering ${boardName} off`);
-    void (stop?.() ?? Promise.resolve()).finally(() => process.exit(130));
-  };
-  const handlers = (['SIGINT', 'SIGTERM'] as const).map((s) => [s, () => onSignal(s)] as const);
-  for (const [s, h] of handlers) process.once(s, h);
+  const removeInterrupt = onInterrupt(async () => {
+    await stop?.();
+    await board.dispose?.();
+    await lock.release();
+  }, log);
   try {
     log(`run ${suites.map((s) => s.name).join(', ')} on ${boardName}; report in ${reportDir}`);
     const record = await runBoard({ board, suites, systemFile: values.system && resolve(values.system), reportDir, images, log, onStopper: (s) => (stop = s) });
@@ -52,7 +52,7 @@ export async function runCommand(args: string[]): Promise<number> {
     console.log(renderSummary(record, reportDir));
     return record.passed ? 0 : 1;
   } finally {
-    for (const [s, h] of handlers) process.off(s, h);
+    removeInterrupt();
     await board.dispose?.();
     await lock.release();
   }

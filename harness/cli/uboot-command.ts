@@ -6,6 +6,7 @@ import { acquireBoardLock } from '../lab/board-lock.ts';
 import { BoardSession } from '../run/board-session.ts';
 import { parseCommandArgs } from './args.ts';
 import { BOARD_OPTIONS, boardFromArgs } from './board-args.ts';
+import { onInterrupt } from './interrupt.ts';
 import { progressLog } from './progress.ts';
 
 const USAGE = 'uboot --board NAME [--lab FILE] -- CMD [CMD...]';
@@ -19,6 +20,11 @@ export async function ubootCommand(args: string[]): Promise<number> {
   const lock = await acquireBoardLock({ board: board.name, command: `hil uboot ${positionals.join(' ')}` });
   const log = progressLog();
   const session = new BoardSession(board, { reportDir: dir, log });
+  const removeInterrupt = onInterrupt(async () => {
+    await session.close();
+    await board.dispose?.();
+    await lock.release();
+  }, log);
   try {
     await session.open();
     log(`power on ${board.name}, waiting for U-Boot (transcript: ${session.transcript.path})`);
@@ -33,6 +39,7 @@ export async function ubootCommand(args: string[]): Promise<number> {
     }
     return status;
   } finally {
+    removeInterrupt();
     await session.close();
     await lock.release();
     await board.dispose?.();

@@ -44,6 +44,8 @@ export class QemuPower implements PowerSwitch {
       this.log?.write(`[hil] qemu exited code=${code} signal=${signal}\n`);
     });
     this.process = child;
+    // If this process dies without powering off (a crash), the virtual board must not run on alone.
+    process.once('exit', this.killNow);
     // QEMU fails fast on bad options or files; give it a moment to do so.
     const early = await Promise.race([spawnFailed, sleep(300).then(() => undefined)]);
     if (early || !this.process) {
@@ -59,6 +61,7 @@ export class QemuPower implements PowerSwitch {
     const child = this.process;
     if (!child) return;
     this.process = undefined;
+    process.off('exit', this.killNow);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     const gone = await Promise.race([exited.then(() => true), sleep(3000).then(() => false)]);
@@ -75,8 +78,8 @@ export class QemuPower implements PowerSwitch {
   }
 
   /** Synchronous last resort for process exit handlers. */
-  killNow(): void {
+  readonly killNow = (): void => {
     this.process?.kill('SIGKILL');
     this.process = undefined;
-  }
+  };
 }

@@ -32,13 +32,14 @@ function qemuRunning(reportDir: string): Promise<boolean> {
 describe('hil run on the virtual board @e2e', function () {
   this.timeout(300000);
 
-  it('boots Xen with two dom0less domUs through U-Boot and our TFTP server, and reports it @e2e', async function () {
+  it('boots Xen with two dom0less domUs through U-Boot and our TFTP server, walks their consoles, and reports it @e2e', async function () {
     const reportDir = mkdtempSync(join(tmpdir(), 'hil-e2e-'));
-    const r = await hil(['run', '--board', 'qemu-virt-arm64', '--suite', 'boot', '--report-dir', reportDir]);
+    const r = await hil(['run', '--board', 'qemu-virt-arm64', '--suite', 'boot', '--suite', 'console', '--wait', '--report-dir', reportDir]);
     assert.equal(r.code, 0, `hil run failed:\n${r.stdout}\n${r.stderr}`);
     const record = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunRecord;
     assert.equal(record.passed, true);
-    assert.ok(record.tests.length >= 5 && record.tests.every((t) => t.state === 'passed'), 'all boot tests passed');
+    assert.deepEqual([...new Set(record.tests.map((t) => t.suite))], ['boot', 'console']);
+    assert.ok(record.tests.length >= 12 && record.tests.every((t) => t.state === 'passed'), 'all boot and console tests passed');
     assert.deepEqual(record.domains.map((d) => d.name).sort(), ['alpha', 'beta']);
     for (const d of record.domains) assert.ok(d.readyMs! > 0 && d.memoryKb === 256 * 1024 && d.vcpus === 1);
     const marks = record.timeline.map((m) => m.mark);
@@ -48,14 +49,18 @@ describe('hil run on the virtual board @e2e', function () {
     const files = record.tftp.map((t) => t.file).sort();
     assert.deepEqual(files, ['domu-initramfs', 'linux', 'virt.dtb', 'xen'].sort(), 'each image fetched once over our TFTP server');
     assert.ok(record.tftp.every((t) => t.ok !== false && t.bytes > 0 && t.windowsize === 8));
-    for (const f of ['junit.xml', 'index.html', 'console/raw.log']) assert.ok(existsSync(join(reportDir, f)), f);
+    for (const f of ['junit.xml', 'index.html', 'console/raw.log', 'console/xen.log', 'console/alpha.log', 'console/beta.log']) {
+      assert.ok(existsSync(join(reportDir, f)), f);
+    }
+    assert.match(readFileSync(join(reportDir, 'console/beta.log'), 'latin1'), /hil\.domain=beta/);
+    assert.doesNotMatch(readFileSync(join(reportDir, 'console/beta.log'), 'latin1'), /hil\.domain=alpha/);
     assert.match(readFileSync(join(reportDir, 'console/raw.log'), 'latin1'), /hil: domain alpha ready/);
   });
 
   it('on Ctrl-C powers the board off, keeps the transcript and exits non-zero @e2e', async function () {
     const reportDir = mkdtempSync(join(tmpdir(), 'hil-e2e-int-'));
     let sent = false;
-    const r = await hil(['run', '--suite', 'boot', '--report-dir', reportDir], {
+    const r = await hil(['run', '--suite', 'boot', '--wait', '--report-dir', reportDir], {
       onStderr: (text, child) => {
         if (!sent && /tftp linux/.test(text)) {
           sent = true;
