@@ -28,6 +28,7 @@ export class VirtualCable {
     socat.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
     socat.on('error', (err) => (this.stderr += String(err)));
     this.socat = socat;
+    process.once('exit', this.unplug);
     const ready = await pollUntil(() => (existsSync(this.consolePath) && existsSync(this.boardPath) ? true : undefined), timeoutMs, [20]);
     if (!ready) {
       this.unplug();
@@ -37,8 +38,9 @@ export class VirtualCable {
     }
   }
 
-  unplug(): void {
+  readonly unplug = (): void => {
+    process.off('exit', this.unplug);
     this.socat?.kill('SIGTERM');
     this.socat = undefined;
-  }
+  };
 }
