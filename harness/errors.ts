@@ -26,6 +26,14 @@ export class ConfigError extends HilError {
   }
 }
 
+/** "in stage 'S' on board B": where a console error happened. */
+const inStage = (stage: string, board?: string) => `in stage '${stage}'${board ? ` on board ${board}` : ''}`;
+
+/** The last console lines, indented under a heading, for error messages. */
+export function formatConsoleTail(lines: readonly string[]): string[] {
+  return ['  Last console lines:', ...lines.map((l) => `    | ${l}`)];
+}
+
 /** A wait on the console ran out: shows the stage, what was expected and the last lines seen. */
 export class ConsoleTimeoutError extends HilError {
   readonly stage: string;
@@ -35,11 +43,10 @@ export class ConsoleTimeoutError extends HilError {
   constructor(opts: { stage: string; expected: string; timeoutMs: number; lastLines: string[]; board?: string }) {
     super(
       [
-        `Timed out in stage '${opts.stage}'${opts.board ? ` on board ${opts.board}` : ''}`,
+        `Timed out ${inStage(opts.stage, opts.board)}`,
         `  Expected: ${opts.expected}`,
         `  Timeout:  ${opts.timeoutMs} ms`,
-        `  Last console lines:`,
-        ...opts.lastLines.map((l) => `    | ${l}`),
+        ...formatConsoleTail(opts.lastLines),
       ].join('\n'),
       { code: 'TIMEOUT', board: opts.board },
     );
@@ -58,9 +65,8 @@ export class ConsoleFailureError extends HilError {
   constructor(opts: { stage: string; matched: string; lastLines: string[]; board?: string }) {
     super(
       [
-        `Failure seen in stage '${opts.stage}'${opts.board ? ` on board ${opts.board}` : ''}: ${opts.matched}`,
-        `  Last console lines:`,
-        ...opts.lastLines.map((l) => `    | ${l}`),
+        `Failure seen ${inStage(opts.stage, opts.board)}: ${opts.matched}`,
+        ...formatConsoleTail(opts.lastLines),
       ].join('\n'),
       { code: 'CONSOLE_FAILURE', board: opts.board },
     );

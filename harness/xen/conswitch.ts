@@ -1,5 +1,5 @@
 import type { Console } from '../console/console.ts';
-import { HilError } from '../errors.ts';
+import { formatConsoleTail, HilError } from '../errors.ts';
 import { FOCUS_RE } from './xen-console.ts';
 
 export interface ConsoleSwitchOptions {
@@ -48,8 +48,8 @@ export class XenConsoleSwitch {
       if (press >= maxPresses) {
         throw new HilError(
           `conswitch: focus did not reach ${target} after ${maxPresses} presses of Ctrl-${(this.options.key ?? 'a').toUpperCase()} x3` +
-            ` on ${this.console.board ?? 'the board'}; focus lines seen: ${seenHere.join(' → ') || 'none'}` +
-            `\n  Last console lines:\n${this.console.lastLines(15).map((l) => `    | ${l}`).join('\n')}`,
+            ` on ${this.console.board ?? 'the board'}; focus lines seen: ${seenHere.join(' → ') || 'none'}\n` +
+            formatConsoleTail(this.console.lastLines(15)).join('\n'),
           { code: 'CONSWITCH', board: this.console.board },
         );
       }

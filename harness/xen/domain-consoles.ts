@@ -15,6 +15,8 @@ export interface DomainConsolesOptions {
   now: () => number;
   /** Xen's conswitch key (system file `xen.conswitch`). Default 'a'. */
   conswitchKey?: string;
+  /** How long to wait for Xen's answer to one conswitch press. Default 3000 ms. */
+  pressTimeoutMs?: number;
 }
 
 /**
@@ -34,7 +36,7 @@ export class DomainConsoles {
     const { console, xen } = options;
     this.splitter = new DomainSplitter({ nameOf: (domid) => xen.domains.find((d) => d.domid === domid)?.name });
     this.transcripts = new DomainTranscripts({ dir: options.transcriptDir, now: options.now });
-    this.switch = new XenConsoleSwitch(console, { key: options.conswitchKey, initialFocus: () => xen.focus });
+    this.switch = new XenConsoleSwitch(console, { key: options.conswitchKey, pressTimeoutMs: options.pressTimeoutMs, initialFocus: () => xen.focus });
     this.splitter.onPiece((piece) => this.route(piece));
     console.onText((text) => this.splitter.push(text));
   }
