@@ -24,8 +24,11 @@ export const qemuVirtArm64: BoardProfile = {
     consoleArgs: 'console=dtuart dtuart=/pl011@9000000',
     gicVersion: 3,
   },
+  // dom0's eth0 is the virtual LAN's NIC (UDP to the harness only); eth1 is on QEMU's user network,
+  // whose host forward carries SSH (harness/lab/virtual-board.ts).
+  dom0Bootargs: 'hil.eth0=off hil.eth1=10.0.2.15/24,10.0.2.2',
   // The virtual LAN (harness/virtual-lan): the board is 10.0.2.15, the lab host (our TFTP server) 10.0.2.2.
   network: { mode: 'static', ipaddr: '10.0.2.15', serverip: '10.0.2.2', netmask: '255.255.255.0' },
   // Measured under TCG on 2 cores; budgets leave room for a loaded CI machine.
-  budgets: { ubootPromptMs: 15000, tftpMsPerMiB: 1000, xenBannerMs: 20000, xenInitMs: 60000, domuReadyMs: 90000 },
+  budgets: { ubootPromptMs: 15000, tftpMsPerMiB: 1000, xenBannerMs: 20000, xenInitMs: 60000, domuReadyMs: 90000, dom0ReadyMs: 120000 },
 };

@@ -1,4 +1,4 @@
-import { DOM0_READY_LINE, READINESS_PARAM, readinessLine } from '../harness/xen/readiness.ts';
+import { DOM0_READY_LINE, ETH0_PARAM, READINESS_PARAM, readinessLine } from '../harness/xen/readiness.ts';
 import { DOM0_MODULES, XEN_TOOLS_DIR } from './packages.ts';
 
 /** Single-quotes a string for /bin/sh. */
@@ -13,6 +13,37 @@ export const PARAM_FUNCTION = `param() {
 }
 say() { echo "hil: $*"; }`;
 
+/**
+ * `netup IFACE SPEC`: SPEC is `ADDR/PREFIX[,GW]` (GW becomes the default route), `dhcp` or `off`.
+ * A missing interface is said, not fatal.
+ */
+export const NETUP_FUNCTION = `netup() {
+  [ "$2" = off ] && return 0
+  [ -e "/sys/class/net/$1" ] || { say "no $1"; return 1; }
+  ip link set "$1" up
+  if [ "$2" = dhcp ]; then udhcpc -i "$1" -s /etc/udhcpc.script -n -q -t 5 || say "DHCP on $1 failed"; return; fi
+  ip addr add "\${2%%,*}" dev "$1" || { say "$1 address $2 failed"; return 1; }
+  case "$2" in *,*) ip route add default via "\${2#*,}" || say "default route via $1 failed" ;; esac
+}`;
+
+/**
+ * For a domU given \`${ETH0_PARAM}=ADDR/PREFIX,GW\`: waits (in the background, as long as it takes) for
+ * the toolstack to hot-plug a PV NIC (\`xl network-attach\` makes /sys/bus/xen/devices/vif-0 appear
+ * once init-dom0less has connected the domain to Xenstore), loads xen-netfront (no udev here to
+ * do it), brings eth0 up and pings GW, then prints NETFRONT_RE's line for the harness.
+ */
+export const NETFRONT_FUNCTION = `netfront() {
+  until [ -e /sys/bus/xen/devices/vif-0 ]; do sleep 1; done
+  modprobe xen-netfront || say "modprobe xen-netfront failed"
+  i=0
+  until [ -e /sys/class/net/eth0 ]; do i=$((i + 1)); [ $i -gt 30 ] && break; sleep 1; done
+  result=failed
+  if netup eth0 "$2"; then
+    for try in 1 2 3 4 5; do ping -c 1 -W 3 "\${2#*,}" >/dev/null 2>&1 && { result=ok; break; }; done
+  fi
+  say "domain $1 eth0 \${2%%,*} ping \${2#*,} $result"
+}`;
+
 /** Mounts, busybox applet links (`--install` reads /proc/self/exe, so /proc comes first), then PARAM_FUNCTION. */
 const PROLOGUE = `/bin/busybox mount -t proc proc /proc
 /bin/busybox --install -s
@@ -21,7 +52,8 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts
 mount -t devpts devpts /dev/pts
 cmdline=$(cat /proc/cmdline)
-${PARAM_FUNCTION}`;
+${PARAM_FUNCTION}
+${NETUP_FUNCTION}`;
 
 /**
  * Keeps an interactive shell on `tty` (with job control: the shell is a session leader that opens the
@@ -56,6 +88,9 @@ export function domuInit(): string {
     `name=$(param ${READINESS_PARAM} unnamed)`,
     'hostname "$name"',
     '# xen-netfront and its dependencies are in /lib/modules: `modprobe xen-netfront` loads them.',
+    NETFRONT_FUNCTION,
+    `eth0=$(param ${ETH0_PARAM} off)`,
+    'case "$eth0" in off) ;; *,*) netfront "$name" "$eth0" & ;; *) say "' + ETH0_PARAM + '=$eth0: a domU needs ADDR/PREFIX,GW" ;; esac',
     readinessPrintf('name'),
     shellLoop('ttyAMA0'),
     '',
@@ -63,11 +98,13 @@ export function domuInit(): string {
 }
 
 /** Folders dom0's daemons and hotplug scripts write to (see Debian's /etc/init.d/xen and /etc/xen/scripts). */
-export const DOM0_RUNTIME_DIRS = ['/run/xen', '/run/xenstored', '/var/lib/xen', '/var/lib/xenstored', '/var/log/xen'];
+/** (xenconsole, the client behind `xl console`, takes a lock in /var/lock.) */
+export const DOM0_RUNTIME_DIRS = ['/run/xen', '/run/xenstored', '/var/lib/xen', '/var/lib/xenstored', '/var/log/xen', '/var/lock'];
 
 /**
- * /init of dom0: Xen device modules and xenfs, xenstored + xen-init-dom0 + xenconsoled, eth0
- * (`hil.eth0=ADDR/PREFIX[,GW]`, `dhcp` or `off`; default QEMU user networking), the bridge xenbr0
+ * /init of dom0: Xen device modules and xenfs, xenstored + xen-init-dom0 + xenconsoled, eth0 and eth1
+ * (`hil.eth0=`/`hil.eth1=` `ADDR/PREFIX[,GW]`, `dhcp` or `off`; default eth0 10.0.2.15/24 via
+ * 10.0.2.2 as on QEMU's user network, eth1 off), the bridge xenbr0
  * (`hil.xenbr0=ADDR/PREFIX`) with no port, dropbear on port 22, then a shell on hvc0.
  * It does not run init-dom0less: the tests that need it run it themselves.
  */
@@ -78,6 +115,8 @@ export function dom0Init(): string {
     `export PATH=${XEN_TOOLS_DIR}:/usr/sbin:/usr/bin:/sbin:/bin`,
     PROLOGUE,
     'hostname -F /etc/hostname',
+    `# SSH sessions get dropbear's PATH, without ${XEN_TOOLS_DIR}: link its tools into /usr/sbin.`,
+    `for t in ${XEN_TOOLS_DIR}/*; do [ -e "/usr/sbin/\${t##*/}" ] || ln -s "$t" /usr/sbin/; done`,
     `for m in ${DOM0_MODULES.join(' ')}; do modprobe "$m" || say "modprobe $m failed"; done`,
     'grep -q " /proc/xen " /proc/mounts || mount -t xenfs xenfs /proc/xen || say "mounting xenfs on /proc/xen failed"',
     `mkdir -p ${DOM0_RUNTIME_DIRS.join(' ')}`,
@@ -89,13 +128,8 @@ export function dom0Init(): string {
     'xen-init-dom0 >/dev/null || say "xen-init-dom0 failed"',
     'xenconsoled --pid-file /run/xenconsoled.pid || say "xenconsoled failed"',
     'ip link set lo up',
-    'eth0=$(param hil.eth0 10.0.2.15/24,10.0.2.2)',
-    'if [ ! -e /sys/class/net/eth0 ]; then say "no eth0"',
-    'elif [ "$eth0" = dhcp ]; then ip link set eth0 up; udhcpc -i eth0 -s /etc/udhcpc.script -n -q -t 5 || say "DHCP on eth0 failed"',
-    'elif [ "$eth0" != off ]; then',
-    '  ip link set eth0 up; ip addr add "${eth0%%,*}" dev eth0 || say "eth0 address $eth0 failed"',
-    '  case "$eth0" in *,*) ip route add default via "${eth0#*,}" || say "default route failed" ;; esac',
-    'fi',
+    `netup eth0 "$(param ${ETH0_PARAM} 10.0.2.15/24,10.0.2.2)"`,
+    'netup eth1 "$(param hil.eth1 off)"',
     'ip link add name xenbr0 type bridge && ip addr add "$(param hil.xenbr0 192.168.100.1/24)" dev xenbr0 \\',
     '  && ip link set xenbr0 up || say "bridge xenbr0 setup failed"',
     'mkdir -p /etc/dropbear',

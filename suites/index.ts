@@ -25,6 +25,12 @@ export const suites: readonly SuiteDefinition[] = [
     files: [here('./console/console.test.ts')],
     system: here('./systems/two-domus.yaml'),
   },
+  {
+    name: 'pv-drivers',
+    description: 'PV drivers for dom0less domUs: init-dom0less, Xenstore names, xl network-attach, documented limitations, boot time vs xl create',
+    files: ['./pv-drivers/init-dom0less.test.ts', './pv-drivers/network.test.ts', './pv-drivers/limitations.test.ts', './pv-drivers/boot-time.test.ts'].map(here),
+    system: here('./systems/pv.yaml'),
+  },
 ];
 
 export function findSuite(name: string): SuiteDefinition | undefined {

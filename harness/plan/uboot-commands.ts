@@ -74,7 +74,7 @@ export function buildBootPlan(system: SystemSpec, opts: BootPlanOptions): BootPl
   const xenAddress = at.get(uses.xen)!.address;
   const xenBootargs = xenCommandLine(system, board);
   const domains = system.domus.map(plannedDomain);
-  const dom0 = system.dom0 && { vcpus: system.dom0.vcpus, memoryKb: system.dom0.memoryKb, bootargs: system.dom0.bootargs.trim() };
+  const dom0 = system.dom0 && { vcpus: system.dom0.vcpus, memoryKb: system.dom0.memoryKb, bootargs: dom0CommandLine(system.dom0, board) };
   const files = [...table.files.values()].map((f) => ({ tftpName: f.tftpName, path: f.path, address: at.get(f.path)!.address, size: f.size }));
   const dt = board.deviceTree;
   const commands: Command[] = [
@@ -129,6 +129,11 @@ function requestFiles(system: SystemSpec, board: BoardProfile, table: LoadTable)
 function plannedDomain(d: SystemSpec['domus'][number]): PlannedDomain {
   const bootargs = [d.bootargs.trim(), `${READINESS_PARAM}=${d.name}`].filter(Boolean).join(' ');
   return { name: d.name, node: `/chosen/domU-${d.name}`, vcpus: d.vcpus, memoryKb: d.memoryKb, enhanced: d.enhanced, vpl011: d.vpl011, bootargs };
+}
+
+/** dom0's kernel command line: what the board needs (its lab NIC), then the system's own arguments. */
+function dom0CommandLine(dom0: NonNullable<SystemSpec['dom0']>, board: BoardProfile): string {
+  return [board.dom0Bootargs, dom0.bootargs].map((s) => (s ?? '').trim()).filter(Boolean).join(' ');
 }
 
 /** Xen's command line: board console, dom0 sizing, console switch key, then the system's own arguments. */

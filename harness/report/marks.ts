@@ -14,6 +14,8 @@ export const MARK = {
   domuLoaded: 'domu-loaded',
   /** A domain printed its readiness line (set `domain`). */
   domuReady: 'domu-ready',
+  /** dom0's /init printed its readiness line: its daemons and SSH server are up. */
+  dom0Ready: 'dom0-ready',
 } as const;
 
 /** A TFTP transfer started: the mark is `tftp:<file>` at the moment the read request arrived. */

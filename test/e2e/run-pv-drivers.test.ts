@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunRecord } from '../../harness/report/record.ts';
+import { ensureClientKey } from '../../harness/ssh/client-key.ts';
+
+const HIL = fileURLToPath(new URL('../../harness/cli/hil.js', import.meta.url));
+
+function hil(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [HIL, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+describe('hil run --suite pv-drivers on the virtual board @e2e', function () {
+  this.timeout(400000);
+  let reportDir: string | undefined;
+
+  it('boots dom0 + an enhanced and a plain dom0less domU, passes every PV check over SSH, and reports it @e2e', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'hil-e2e-pv-'));
+    reportDir = dir;
+    const r = await hil(['run', '--board', 'qemu-virt-arm64', '--suite', 'pv-drivers', '--report-dir', dir, '--wait', '--lock-timeout', '600']);
+    assert.equal(r.code, 0, `hil run failed:\n${r.output}`);
+    const record = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunRecord;
+    assert.equal(record.passed, true);
+    assert.ok(record.tests.length >= 15 && record.tests.every((t) => t.state === 'passed'), 'every pv-drivers test passed');
+    assert.deepEqual(record.domains.map((d) => d.name).sort(), ['plain', 'pv']);
+    assert.ok(record.timeline.some((m) => m.mark === 'dom0-ready'), 'dom0-ready on the timeline');
+    const figures = record.figures ?? {};
+    for (const name of ['dom0 ready after power-on (ms)', 'xl network-attach (ms)', 'xl-created xl-guest: xl create to ready (ms)', 'dom0less pv: ready after power-on (ms)']) {
+      assert.ok(figures[name] > 0, `figure '${name}': ${figures[name]}`);
+    }
+    assert.ok(figures['dom0less pv: ready after power-on (ms)'] < figures['xl-created xl-guest: ready after power-on (ms)']);
+    assert.match(readFileSync(join(dir, 'ssh', 'known_hosts-pv'), 'utf8'), /^qemu-virt-arm64 ssh-ed25519 \S+\n$/, 'dom0 host key pinned');
+  });
+
+  it('leaves no private key text anywhere in the report folder @e2e', function () {
+    if (!reportDir) this.skip();
+    const key = readFileSync(ensureClientKey().privateKeyFile, 'latin1');
+    // Every base64 line of the key but the first (a header all OpenSSH keys share).
+    const secretLines = key.split('\n').filter((l) => /^[A-Za-z0-9+/=]{20,}$/.test(l)).slice(1);
+    assert.ok(secretLines.length >= 3, 'read the key');
+    for (const file of filesUnder(reportDir!)) {
+      const text = readFileSync(file, 'latin1');
+      assert.ok(!text.includes('PRIVATE KEY'), `${file} holds a private key`);
+      for (const line of secretLines) assert.ok(!text.includes(line), `${file} holds a line of ${ensureClientKey().privateKeyFile}`);
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConsoleTimeoutError } from '../../harness/errors.ts';
+import type { BootPlan, PlannedDomain } from '../../harness/plan/uboot-commands.ts';
+import { MARK } from '../../harness/report/marks.ts';
+import { BoardSession } from '../../harness/run/board-session.ts';
+import { waitForDomains } from '../../harness/run/xen-stage.ts';
+import { fakeBoard } from './fake-board.ts';
+
+const domain = (name: string): PlannedDomain => ({ name, node: `/chosen/domU-${name}`, vcpus: 1, memoryKb: 262144, enhanced: name === 'pv', vpl011: true, bootargs: '' });
+const plan = (dom0: boolean): BootPlan => ({
+  files: [],
+  xenBootargs: '',
+  dom0: dom0 ? { vcpus: 1, memoryKb: 524288, bootargs: 'console=hvc0' } : undefined,
+  domains: [domain('pv')],
+  commands: [],
+  dtbAddress: 0,
+  xenAddress: 0,
+});
+
+const XEN_BOOT = [
+  'Starting kernel ...',
+  '(XEN) Xen version 4.17.7 (Debian 4.17.7+13-g2445b30a44-0+deb12u1) (pkg-xen-devel@lists.alioth.debian.org)',
+  '(XEN) *** LOADING DOMAIN 0 ***',
+  '(XEN) Loading d0 kernel from boot module @ 0000000042400000',
+  '(XEN) *** LOADING DOMU cpus=1 memory=40000KB ***',
+  '(XEN) Loading d1 kernel from boot module @ 0000000042400000',
+  '(XEN) Freed 348kB init memory.',
+  '',
+].join('\r\n');
+
+describe('run: the Xen stage with a dom0', function () {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'hil-xenstage-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function start(withDom0: boolean, budgets = { domuReadyMs: 2000, dom0ReadyMs: 2000 }) {
+    const { board, console } = fakeBoard({ budgets });
+    const session = new BoardSession(board, { reportDir: dir });
+    const done = waitForDomains(session, plan(withDom0));
+    return { session, console, done };
+  }
+
+  it('waits for dom0 to be created and for its readiness line (raw on hvc0), and marks dom0-ready', async () => {
+    const { session, console, done } = start(true);
+    console.emit(XEN_BOOT);
+    console.emit('(XEN) DOM1: hil: domain pv ready\r\n');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(session.clock.find(MARK.dom0Ready), undefined, 'not before dom0 said so');
+    console.emit('[   10.9] virtio-pci 0000:00:01.0: enabling device\r\nhil: dom0 ready\r\n');
+    await done;
+    assert.ok(session.clock.find(MARK.dom0Ready));
+    assert.equal(session.xen.byName('pv')?.domid, 1);
+  });
+
+  it('takes dom0 ready before the domUs too', async () => {
+    const { session, console, done } = start(true);
+    console.emit(`${XEN_BOOT}hil: dom0 ready\r\n(XEN) DOM1: hil: domain pv ready\r\n`);
+    await done;
+    assert.ok(session.clock.find(MARK.dom0Ready) && session.clock.find(MARK.domuReady, 'pv'), 'both seen, whatever the order');
+  });
+
+  it('times out naming dom0 when it never gets ready, within its own budget', async () => {
+    const { console, done } = start(true, { domuReadyMs: 5000, dom0ReadyMs: 300 });
+    console.emit(`${XEN_BOOT}(XEN) DOM1: hil: domain pv ready\r\n`);
+    const err = await done.then(() => assert.fail('no timeout'), (e: unknown) => e);
+    assert.ok(err instanceof ConsoleTimeoutError, String(err));
+    assert.match(err.stage, /waiting for Domain-0$/);
+    assert.ok(err.timeoutMs <= 300);
+  });
+
+  it('requires "LOADING DOMAIN 0" when the plan has a dom0', async () => {
+    const { console, done } = start(true, { domuReadyMs: 300, dom0ReadyMs: 300 });
+    const noDom0 = XEN_BOOT.replace('(XEN) *** LOADING DOMAIN 0 ***\r\n', '');
+    console.emit(`${noDom0}(XEN) DOM1: hil: domain pv ready\r\n`);
+    // The profile's xenInitMs is long; the wait is cut short by never finishing: check the stage named.
+    const err = await Promise.race([done.then(() => 'finished', (e: Error) => e.message), new Promise((r) => setTimeout(() => r('still waiting'), 500))]);
+    assert.equal(err, 'still waiting', 'went past a missing LOADING DOMAIN 0');
+  });
+
+  it('without a dom0 in the plan, needs no dom0 line at all', async () => {
+    const { session, console, done } = start(false);
+    console.emit(`${XEN_BOOT.replace('(XEN) *** LOADING DOMAIN 0 ***\r\n', '')}(XEN) DOM1: hil: domain pv ready\r\n`);
+    await done;
+    assert.equal(session.clock.find(MARK.dom0Ready), undefined);
+  });
+});
