@@ -33,3 +33,17 @@ export async function reopenWithin(o: ReopenOptions): Promise<boolean> {
   }
   return false;
 }
+
+/** Marks the outcome of a reopen in the transcript: `reopened`, or why it failed. */
+export function announceReopen(reopen: Promise<boolean>, emit: (event: string) => void, what: string): Promise<boolean> {
+  return reopen.then(
+    (back) => {
+      if (back) emit('reopened');
+      return back;
+    },
+    (err: Error) => {
+      emit(`reopen failed: ${what}${err.message}`);
+      return false;
+    },
+  );
+}

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { HilError } from '../errors.ts';
-import { reopenWithin } from './reopen.ts';
+import { announceReopen, reopenWithin } from './reopen.ts';
 import type { ConsoleTransport } from './transport.ts';
 
 export interface SerialTransportOptions {
@@ -122,7 +122,8 @@ export class SerialTransport implements ConsoleTransport {
     this.emit('disconnected');
     if (!this.reopenEnabled) return;
     const path = this.options.path;
-    this.reopening = reopenWithin({
+    this.reopening = announceReopen(
+      reopenWithin({
       attempt: async () => {
         if (!existsSync(path)) throw new Error(`${path} does not exist`);
         await this.openOnce();
@@ -130,15 +131,9 @@ export class SerialTransport implements ConsoleTransport {
       timeoutMs: this.options.reopenTimeoutMs ?? 30000,
       intervalMs: 100,
       cancelled: () => this.closing,
-    }).then(
-      (back) => {
-        if (back) this.emit('reopened');
-        return back;
-      },
-      (err: Error) => {
-        this.emit(`reopen failed: ${path} ${err.message}`);
-        return false;
-      },
+    }),
+      (e) => this.emit(e),
+      `${path} `,
     );
     void this.reopening.finally(() => (this.reopening = undefined));
   }

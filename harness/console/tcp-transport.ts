@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { HilError } from '../errors.ts';
-import { reopenWithin } from './reopen.ts';
+import { announceReopen, reopenWithin } from './reopen.ts';
 import type { ConsoleTransport } from './transport.ts';
 
 /** How long a fresh connection must stay up to count as accepted. */
@@ -119,20 +119,15 @@ export class TcpTransport implements ConsoleTransport {
     this.socket = undefined;
     this.emit('disconnected');
     if (this.options.reconnect === false) return;
-    this.reconnecting = reopenWithin({
+    this.reconnecting = announceReopen(
+      reopenWithin({
       attempt: () => this.connectOnce(),
       timeoutMs: this.options.reconnectTimeoutMs ?? 30000,
       intervalMs: 250,
       cancelled: () => this.closing,
-    }).then(
-      (back) => {
-        if (back) this.emit('reopened');
-        return back;
-      },
-      (err: Error) => {
-        this.emit(`reopen failed: ${err.message}`);
-        return false;
-      },
+    }),
+      (e) => this.emit(e),
+      '',
     );
     void this.reconnecting.finally(() => (this.reconnecting = undefined));
   }

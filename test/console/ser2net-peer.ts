@@ -1,6 +1,6 @@
+import { stopDaemon, untilListening } from '../support/daemon.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { closedPort } from '../power/peers/http-peer.ts';
 
@@ -33,31 +33,13 @@ export class Ser2net {
     const child = spawn(SER2NET, ['-n', '-u', '-c', config, '-P', join(this.dir, 'ser2net.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.child = child;
-    const start = Date.now();
-    while (!(await accepts(this.port))) {
-      if (child.exitCode !== null || Date.now() - start > 3000) throw new Error(`ser2net did not listen on ${this.port}: ${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilListening(child, this.port, 'ser2net', 3000, () => this.stderr);
     return this.port;
   }
 
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await gone;
+    await stopDaemon(child);
   }
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }

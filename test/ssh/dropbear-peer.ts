@@ -1,6 +1,6 @@
+import { stopDaemon, untilListening } from '../support/daemon.ts';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { closedPort } from '../power/peers/http-peer.ts';
 
@@ -49,21 +49,14 @@ export class DropbearPeer {
     });
     child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.child = child;
-    const start = Date.now();
-    while (!(await accepts(this.port))) {
-      if (child.exitCode !== null || Date.now() - start > 5000) throw new Error(`dropbear did not listen on ${this.port}: ${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilListening(child, this.port, 'dropbear', 5000, () => this.stderr);
     return this.port;
   }
 
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await gone;
+    await stopDaemon(child);
   }
 }
 
@@ -76,15 +69,4 @@ export function canRunDropbear(): string | undefined {
     return `${DROPBEAR} missing: apt-get install dropbear-bin`;
   }
   return undefined;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
