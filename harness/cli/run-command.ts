@@ -5,7 +5,8 @@ import { ensureImages } from '../../images/recipe.ts';
 import { findSuite, suites as allSuites, type SuiteDefinition } from '../../suites/index.ts';
 import { HilError } from '../errors.ts';
 import { acquireBoardLock } from '../lab/board-lock.ts';
-import { openBoard } from '../lab/open-board.ts';
+import { checkBoard, openBoard } from '../lab/open-board.ts';
+import { loadSystemFile } from '../plan/system-file.ts';
 import { renderSummary } from '../report/summary.ts';
 import { writeReport } from '../report/write-report.ts';
 import { runBoard } from '../run/run-board.ts';
@@ -30,6 +31,10 @@ export async function runCommand(args: string[]): Promise<number> {
   const suites = selectSuites(values.suite);
   const boardName = values.board!;
   const reportDir = resolve(values['report-dir'] ?? join(REPO, 'reports', `${stamp()}-${boardName}`));
+  // Mistakes in what the user named fail now, not after minutes of setup.
+  await checkBoard(boardName, values.lab);
+  const systemFile = values.system && resolve(values.system);
+  for (const file of new Set(systemFile ? [systemFile] : suites.map((s) => s.system))) loadSystemFile(file);
   mkdirSync(reportDir, { recursive: true });
   const log = progressLog();
   await ensureHostPackages(log);
@@ -47,7 +52,7 @@ export async function runCommand(args: string[]): Promise<number> {
   }, log);
   try {
     log(`run ${suites.map((s) => s.name).join(', ')} on ${boardName}; report in ${reportDir}`);
-    const record = await runBoard({ board, suites, systemFile: values.system && resolve(values.system), reportDir, images, log, onStopper: (s) => (stop = s) });
+    const record = await runBoard({ board, suites, systemFile, reportDir, images, log, onStopper: (s) => (stop = s) });
     await writeReport(reportDir, record);
     console.log(renderSummary(record, reportDir));
     return record.passed ? 0 : 1;

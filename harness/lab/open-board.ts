@@ -10,19 +10,33 @@ export interface OpenBoardOptions {
   stateDir: string;
 }
 
-/** The board named on the command line: from the lab file, or the built-in virtual board. */
-export async function openBoard(name: string, options: OpenBoardOptions): Promise<BoardInstance> {
-  const labFile = options.labFile ?? process.env.HIL_LAB;
+/** Where a board name comes from: the lab file (with its spec), or the built-in virtual board. */
+async function findBoard(name: string, labFile: string | undefined) {
   if (labFile) {
-    const { loadLabFile, createBoardInstance } = await import('./lab-file.ts');
+    const { loadLabFile } = await import('./lab-file.ts');
     const lab = loadLabFile(labFile);
-    if (lab.boards[name]) return createBoardInstance(lab, name, { stateDir: options.stateDir });
+    if (Object.hasOwn(lab.boards, name)) return { lab };
     if (name !== qemuVirtArm64.name) {
-      throw new HilError(`unknown board '${name}': ${labFile} has ${Object.keys(lab.boards).join(', ') || 'no boards'} (and ${qemuVirtArm64.name} is built in)`);
+      throw new HilError(`unknown board '${name}': ${labFile} has ${Object.keys(lab.boards).join(', ') || 'no boards'} (and ${qemuVirtArm64.name} is built in)`, {
+        code: 'CONFIG',
+      });
     }
   }
-  if (name === qemuVirtArm64.name) return createVirtualBoard({ stateDir: options.stateDir });
+  if (name === qemuVirtArm64.name) return { lab: undefined };
   throw new HilError(`unknown board '${name}': without a lab file (--lab or HIL_LAB) only the built-in '${qemuVirtArm64.name}' exists`, {
     code: 'CONFIG',
   });
+}
+
+/** Fails early, before anything slow, when the board name or the lab file is wrong. */
+export async function checkBoard(name: string, labFile = process.env.HIL_LAB): Promise<void> {
+  await findBoard(name, labFile);
+}
+
+/** The board named on the command line: from the lab file, or the built-in virtual board. */
+export async function openBoard(name: string, options: OpenBoardOptions): Promise<BoardInstance> {
+  const { lab } = await findBoard(name, options.labFile ?? process.env.HIL_LAB);
+  if (!lab) return createVirtualBoard({ stateDir: options.stateDir });
+  const { createBoardInstance } = await import('./lab-file.ts');
+  return createBoardInstance(lab, name, { stateDir: options.stateDir });
 }

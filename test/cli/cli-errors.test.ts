@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HIL = fileURLToPath(new URL('../../harness/cli/hil.js', import.meta.url));
+
+/** The real CLI in a child process: exit code and what it printed. */
+function hil(...args: string[]) {
+  const r = spawnSync(process.execPath, [HIL, ...args], { encoding: 'utf8', timeout: 30000 });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+/** A stack trace line: what a user must never get instead of a message. */
+const STACK = /^\s+at .+:\d+:\d+\)?$/m;
+
+describe('hil CLI: bad input gets a clear message, not a stack trace', function () {
+  this.timeout(60000);
+  const dir = mkdtempSync(join(tmpdir(), 'hil-cli-'));
+
+  it('an unknown command lists the commands', function () {
+    const r = hil('frobnicate');
+    assert.equal(r.code, 2);
+    assert.match(r.out, /unknown command 'frobnicate'[\s\S]*hil run --board NAME/);
+  });
+
+  it('an unknown board names the boards there are', function () {
+    const r = hil('run', '--board', 'zcu999');
+    assert.equal(r.code, 1);
+    assert.match(r.out, /unknown board 'zcu999': without a lab file .* only the built-in 'qemu-virt-arm64' exists/);
+    assert.doesNotMatch(r.out, STACK);
+  });
+
+  it('an unknown suite names the suites there are', function () {
+    const r = hil('run', '--suite', 'nope');
+    assert.equal(r.code, 1);
+    assert.match(r.out, /unknown suite 'nope'; known: boot, console, pv-drivers/);
+  });
+
+  it('a missing system file is named', function () {
+    const r = hil('run', '--system', join(dir, 'absent.yaml'));
+    assert.equal(r.code, 1);
+    assert.match(r.out, /absent\.yaml/);
+    assert.doesNotMatch(r.out, STACK);
+  });
+
+  it('a malformed system file names the file, the line and the field', function () {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'domus:\n  - name: a\n    kernel: linux\n    memory: lots\n    vcpus: 1\n');
+    const r = hil('run', '--system', file);
+    assert.equal(r.code, 1);
+    assert.match(r.out, new RegExp(`${file.replace(/[.]/g, '\\.')}:4, field 'domus\\[0\\]\\.memory'`));
+    assert.doesNotMatch(r.out, STACK);
+  });
+
+  it('an unknown option shows the usage', function () {
+    const r = hil('run', '--bored', 'x');
+    assert.equal(r.code, 1);
+    assert.match(r.out, /Unknown option '--bored'[\s\S]*usage: hil run/);
+  });
+
+  it('a bad lab file path is named', function () {
+    const r = hil('power', 'state', '--board', 'zcu102-a', '--lab', join(dir, 'nolab.yaml'));
+    assert.equal(r.code, 1);
+    assert.match(r.out, /nolab\.yaml/);
+    assert.doesNotMatch(r.out, STACK);
+  });
+});
