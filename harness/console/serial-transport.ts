@@ -122,8 +122,7 @@ export class SerialTransport implements ConsoleTransport {
     this.emit('disconnected');
     if (!this.reopenEnabled) return;
     const path = this.options.path;
-    this.reopening = announceReopen(
-      reopenWithin({
+    const reopen = reopenWithin({
       attempt: async () => {
         if (!existsSync(path)) throw new Error(`${path} does not exist`);
         await this.openOnce();
@@ -131,10 +130,8 @@ export class SerialTransport implements ConsoleTransport {
       timeoutMs: this.options.reopenTimeoutMs ?? 30000,
       intervalMs: 100,
       cancelled: () => this.closing,
-    }),
-      (e) => this.emit(e),
-      `${path} `,
-    );
+    });
+    this.reopening = announceReopen(reopen, (e) => this.emit(e), `${path} `);
     void this.reopening.finally(() => (this.reopening = undefined));
   }
 

@@ -119,16 +119,13 @@ export class TcpTransport implements ConsoleTransport {
     this.socket = undefined;
     this.emit('disconnected');
     if (this.options.reconnect === false) return;
-    this.reconnecting = announceReopen(
-      reopenWithin({
+    const reconnect = reopenWithin({
       attempt: () => this.connectOnce(),
       timeoutMs: this.options.reconnectTimeoutMs ?? 30000,
       intervalMs: 250,
       cancelled: () => this.closing,
-    }),
-      (e) => this.emit(e),
-      '',
-    );
+    });
+    this.reconnecting = announceReopen(reconnect, (e) => this.emit(e), '');
     void this.reconnecting.finally(() => (this.reconnecting = undefined));
   }
 
