@@ -15,7 +15,7 @@ export class QemuUboot {
   private cursor = 0;
 
   constructor(tftpRoot: string) {
-    const args = qemuMachineArgs().map((a) => (a === 'user,id=n0' ? `user,id=n0,tftp=${tftpRoot}` : a));
+    const args = [...qemuMachineArgs(), '-netdev', `user,id=n0,tftp=${tftpRoot}`, '-device', 'virtio-net-pci,netdev=n0'];
     this.qemu = spawn(QEMU_BINARY, [...args, '-serial', 'stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.qemu.stdout!.on('data', (d: Buffer) => (this.output += d.toString('latin1')));
     this.qemu.stderr!.on('data', (d: Buffer) => (this.output += d.toString('latin1')));
