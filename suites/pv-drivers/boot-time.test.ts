@@ -79,7 +79,8 @@ describe('pv-drivers: boot time of a dom0less domU vs the same domU created with
     figures[`xl-created ${XL_GUEST}: xl create to ready (ms)`] = createToReady;
     figures[`xl-created ${XL_GUEST}: ready after power-on (ms)`] = xlReadyMs;
     figures[`xl-created ${XL_GUEST}: earliest possible ready, dom0 ready + xl create to ready (ms)`] = dom0Ready + createToReady;
-    assert.ok(dom0less.readyMs! < xlReadyMs, `dom0less ready at ${dom0less.readyMs} ms, xl-created at ${xlReadyMs} ms after power-on`);
+    // xl runs after the dom0less checks, so its absolute ready time proves nothing; the fair comparison is
+    // with the earliest an xl-created domU could be ready: dom0 up, then its own create-to-ready time.
     assert.ok(
       dom0less.readyMs! < dom0Ready + createToReady,
       `dom0less ready at ${dom0less.readyMs} ms; an xl-created domU cannot be ready before dom0 (${dom0Ready} ms) + ${createToReady} ms`,
