@@ -5,6 +5,7 @@ import { domainsTable, figuresTable, testsTable, tftpTable } from './html-tables
 import { html, raw, type Html } from './html-template.ts';
 import { MARK } from './marks.ts';
 import type { RunRecord } from './record.ts';
+import { bootsOf } from './boots.ts';
 import { timelineRows } from './timeline-rows.ts';
 import { renderTimelineSvg } from './timeline-svg.ts';
 
@@ -70,6 +71,12 @@ ${stat(size(bytes), files)}</div>`;
 }
 
 function timeline(record: RunRecord): Html {
+  const boots = bootsOf(record);
+  if (boots.length === 1) return bootTimeline(record);
+  return html`${boots.map(({ boot, record: one }) => html`<h3>${boot ?? 'boot'}</h3>${bootTimeline(one)}`)}`;
+}
+
+function bootTimeline(record: RunRecord): Html {
   const { rows, unplaced } = timelineRows(record);
   if (rows.length === 0) return html`<p class="muted">No timeline mark recorded.</p>`;
   const note =

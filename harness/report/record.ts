@@ -9,6 +9,8 @@ export interface TestRecord {
 }
 
 export interface TimelineMark {
+  /** The system booted, when a run boots more than one (each boot has its own power-on). */
+  boot?: string;
   mark: string;
   /** Milliseconds from power-on. */
   ms: number;
@@ -16,6 +18,8 @@ export interface TimelineMark {
 }
 
 export interface TransferRecord {
+  /** The system booted (see TimelineMark.boot). */
+  boot?: string;
   file: string;
   /** When the transfer started, in ms from power-on (set by the run; absent for a bare server). */
   startMs?: number;
@@ -30,6 +34,8 @@ export interface TransferRecord {
 }
 
 export interface DomainRecord {
+  /** The system booted (see TimelineMark.boot). */
+  boot?: string;
   domid: number;
   name: string;
   vcpus: number;

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { allDomainsReadyMs, domainTimes, testCounts } from './boot-figures.ts';
+import { bootsOf } from './boots.ts';
 import { firstLine, seconds } from './format.ts';
 import type { RunRecord } from './record.ts';
 
@@ -20,11 +21,12 @@ export function renderSummary(record: RunRecord, reportDir: string): string {
   const failed = record.tests.filter((t) => t.state === 'failed');
   for (const t of failed.slice(0, MAX_LISTED)) lines.push(`  ✗ ${t.suite} › ${t.title}`);
   if (failed.length > MAX_LISTED) lines.push(`  … and ${failed.length - MAX_LISTED} more failed`);
-  const domains = domainTimes(record);
-  if (domains.length > 0) {
+  for (const { boot, record: one } of bootsOf(record)) {
+    const domains = domainTimes(one);
+    if (domains.length === 0) continue;
     const all = allDomainsReadyMs(domains);
     const each = domains.map((d) => `${d.name} ${d.readyMs === undefined ? 'not ready' : seconds(d.readyMs)}`).join(', ');
-    lines.push(`  boot: power-on → all ${domains.length} domUs ready ${all === undefined ? 'never' : seconds(all)} (${each})`);
+    lines.push(`  boot${boot ? ` ${boot}` : ''}: power-on → all ${domains.length} domUs ready ${all === undefined ? 'never' : seconds(all)} (${each})`);
   }
   lines.push(`  report: ${join(resolve(reportDir), 'index.html')}`);
   return lines.join('\n');

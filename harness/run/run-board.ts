@@ -86,7 +86,7 @@ async function runSystem(options: RunBoardOptions, system: SystemSpec, suites: S
     await ssh?.close();
     await session.close();
     await tftp.close();
-    recordBoot(session, record);
+    recordBoot(session, record, system.name);
   }
 }
 
