@@ -3,6 +3,7 @@ import { SerialPort } from 'serialport';
 import { HilError } from '../errors.ts';
 import { announceReopen, reopenWithin } from './reopen.ts';
 import type { ConsoleTransport } from './transport.ts';
+import { TransportListeners } from './transport-listeners.ts';
 
 export interface SerialTransportOptions {
   path: string;
@@ -25,17 +26,16 @@ export interface SerialTransportOptions {
 const WATCH_INTERVAL_MS = 250;
 
 /** A local serial device (/dev/ttyUSB0, or a pseudo-terminal) opened with serialport. */
-export class SerialTransport implements ConsoleTransport {
+export class SerialTransport extends TransportListeners implements ConsoleTransport {
   readonly description: string;
   private port?: SerialPort;
   private closing = false;
   private reopening?: Promise<boolean>;
   private reopenEnabled = false;
   private watchdog?: NodeJS.Timeout;
-  private dataListeners: Array<(chunk: Buffer) => void> = [];
-  private eventListeners: Array<(event: string) => void> = [];
 
   constructor(private readonly options: SerialTransportOptions) {
+    super();
     this.description = `serial ${options.path} @${options.baudRate ?? 115200}`;
   }
 
@@ -59,14 +59,6 @@ export class SerialTransport implements ConsoleTransport {
     });
   }
 
-  onData(listener: (chunk: Buffer) => void): void {
-    this.dataListeners.push(listener);
-  }
-
-  onEvent(listener: (event: string) => void): void {
-    this.eventListeners.push(listener);
-  }
-
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.watchdog);
@@ -88,7 +80,7 @@ export class SerialTransport implements ConsoleTransport {
       await new Promise<void>((resolve) => port.close(() => resolve()));
       throw new Error('transport closed');
     }
-    port.on('data', (chunk: Buffer) => this.dataListeners.forEach((l) => l(chunk)));
+    port.on('data', (chunk: Buffer) => this.deliver(chunk));
     port.on('close', (err?: { disconnected?: boolean }) => {
       if (err?.disconnected) this.lost(port);
     });
@@ -135,9 +127,6 @@ export class SerialTransport implements ConsoleTransport {
     void this.reopening.finally(() => (this.reopening = undefined));
   }
 
-  private emit(event: string): void {
-    this.eventListeners.forEach((l) => l(event));
-  }
 }
 
 /** The device number behind a path, or undefined when the path is gone. */

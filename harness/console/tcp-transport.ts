@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { HilError } from '../errors.ts';
 import { announceReopen, reopenWithin } from './reopen.ts';
 import type { ConsoleTransport } from './transport.ts';
+import { TransportListeners } from './transport-listeners.ts';
 
 /** How long a fresh connection must stay up to count as accepted. */
 const ACCEPT_WINDOW_MS = 150;
@@ -25,15 +26,14 @@ export interface TcpTransportOptions {
  * A raw TCP serial server (ser2net's raw accepter, a console server's port): bytes pass unchanged
  * both ways, no telnet negotiation, so 0xFF and Ctrl-A reach the board as they are.
  */
-export class TcpTransport implements ConsoleTransport {
+export class TcpTransport extends TransportListeners implements ConsoleTransport {
   readonly description: string;
   private socket?: Socket;
   private closing = false;
   private reconnecting?: Promise<boolean>;
-  private readonly dataListeners: Array<(chunk: Buffer) => void> = [];
-  private readonly eventListeners: Array<(event: string) => void> = [];
 
   constructor(private readonly options: TcpTransportOptions) {
+    super();
     this.description = `tcp ${options.host}:${options.port}`;
   }
 
@@ -51,14 +51,6 @@ export class TcpTransport implements ConsoleTransport {
     const socket = this.socket;
     if (!socket) throw new HilError(`${this.description} is not connected`, { code: 'CONSOLE_CLOSED' });
     await new Promise<void>((resolve, reject) => socket.write(data, (err) => (err ? reject(err) : resolve())));
-  }
-
-  onData(listener: (chunk: Buffer) => void): void {
-    this.dataListeners.push(listener);
-  }
-
-  onEvent(listener: (event: string) => void): void {
-    this.eventListeners.push(listener);
   }
 
   async close(): Promise<void> {
@@ -92,7 +84,7 @@ export class TcpTransport implements ConsoleTransport {
       };
       const timer = setTimeout(() => fail(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
       socket.once('error', fail);
-      socket.on('data', (chunk: Buffer) => (settled ? this.dataListeners.forEach((l) => l(chunk)) : early.push(chunk)));
+      socket.on('data', (chunk: Buffer) => (settled ? this.deliver(chunk) : early.push(chunk)));
       socket.once('close', () => {
         const said = Buffer.concat(early).toString('latin1').trim();
         if (!settled) return fail(new Error(`the server closed the connection at once${said ? `: ${said}` : ''}`));
@@ -107,7 +99,7 @@ export class TcpTransport implements ConsoleTransport {
           settled = true;
           socket.on('error', (err) => this.emit(`error: ${err.message}`));
           this.socket = socket;
-          for (const chunk of early) this.dataListeners.forEach((l) => l(chunk));
+          for (const chunk of early) this.deliver(chunk);
           resolve();
         }, ACCEPT_WINDOW_MS);
       });
@@ -129,7 +121,4 @@ export class TcpTransport implements ConsoleTransport {
     void this.reconnecting.finally(() => (this.reconnecting = undefined));
   }
 
-  private emit(event: string): void {
-    this.eventListeners.forEach((l) => l(event));
-  }
 }
