@@ -14,6 +14,12 @@ export interface DomainSplitterOptions {
    * many milliseconds without new input. 0: only push() and flush() release it. Default 50.
    */
   holdMs?: number;
+  /**
+   * Whether the system has a dom0. Without one, a line with no `(XEN) ` prefix cannot be dom0's: it is
+   * the focused domU's (seen on 4.17: right after a focus switch, the focused domU's echo arrives bare).
+   * Default true.
+   */
+  hasDom0?: boolean;
 }
 
 /** How a line's body is read: which markers can interrupt it. */
@@ -216,7 +222,9 @@ export class DomainSplitter {
     if (domu > 0) return { target: this.domu(H.numberAt(s, pos), 'line'), prefix: domu, xen: false };
     const focus = settle(H.matchHead(s, pos, H.FOCUS_HEAD), final);
     if (domu === H.MAYBE || focus === H.MAYBE) return undefined;
-    return { target: focus > 0 ? XEN : DOM0, prefix: 0, xen: false };
+    if (focus > 0) return { target: XEN, prefix: 0, xen: false };
+    const noDom0 = this.options.hasDom0 === false && this.focusedDomu !== undefined;
+    return { target: noDom0 ? this.domu(this.focusedDomu!, 'focused') : DOM0, prefix: 0, xen: false };
   }
 
   private emit(t: Target, s: string, from: number, to: number): void {

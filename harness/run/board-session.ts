@@ -15,6 +15,8 @@ export interface BoardSessionOptions {
   log?: (line: string) => void;
   /** Xen's conswitch key for the system being booted. Default 'a'. */
   conswitchKey?: string;
+  /** Whether the system being booted has a dom0. Default true. */
+  hasDom0?: boolean;
 }
 
 /**
@@ -48,6 +50,7 @@ export class BoardSession {
       transcriptDir: join(options.reportDir, 'console'),
       now: () => this.clock.now(),
       conswitchKey: options.conswitchKey,
+      hasDom0: options.hasDom0,
     });
   }
 

@@ -27,7 +27,7 @@ export async function bootBoard(options: {
   const tftpRoot = join(options.reportDir, 'tftp');
   mkdirSync(tftpRoot, { recursive: true });
   const plan = await prepareBoot({ ...options, suites: [] }, system, tftpRoot);
-  const session = new BoardSession(options.board, { reportDir: options.reportDir, log: options.log, conswitchKey: system.xen.conswitch });
+  const session = new BoardSession(options.board, { reportDir: options.reportDir, log: options.log, conswitchKey: system.xen.conswitch, hasDom0: !!system.dom0 });
   const tftp = startTftp(session, tftpRoot, join(options.reportDir, 'tftp.log'));
   const close = async () => {
     await session.close();

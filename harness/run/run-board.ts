@@ -65,7 +65,7 @@ async function runSystem(options: RunBoardOptions, system: SystemSpec, suites: S
   const tftpRoot = join(options.reportDir, 'tftp');
   mkdirSync(tftpRoot, { recursive: true });
   const plan = await prepareBoot(options, system, tftpRoot);
-  const session = new BoardSession(board, { reportDir: options.reportDir, log, conswitchKey: system.xen.conswitch });
+  const session = new BoardSession(board, { reportDir: options.reportDir, log, conswitchKey: system.xen.conswitch, hasDom0: !!system.dom0 });
   const tftp = startTftp(session, tftpRoot, join(options.reportDir, 'tftp.log'));
   let ssh: SshClient | undefined;
   options.onStopper?.(async () => {

@@ -17,6 +17,8 @@ export interface DomainConsolesOptions {
   conswitchKey?: string;
   /** How long to wait for Xen's answer to one conswitch press. Default 3000 ms. */
   pressTimeoutMs?: number;
+  /** Whether the system booted has a dom0 (text without Xen's prefix is then dom0's). Default true. */
+  hasDom0?: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export class DomainConsoles {
 
   constructor(private readonly options: DomainConsolesOptions) {
     const { console, xen } = options;
-    this.splitter = new DomainSplitter({ nameOf: (domid) => xen.domains.find((d) => d.domid === domid)?.name });
+    this.splitter = new DomainSplitter({ nameOf: (domid) => xen.domains.find((d) => d.domid === domid)?.name, hasDom0: options.hasDom0 });
     this.transcripts = new DomainTranscripts({ dir: options.transcriptDir, now: options.now });
     this.switch = new XenConsoleSwitch(console, { key: options.conswitchKey, pressTimeoutMs: options.pressTimeoutMs, initialFocus: () => xen.focus });
     this.splitter.onPiece((piece) => this.route(piece));

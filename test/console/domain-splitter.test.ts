@@ -109,6 +109,20 @@ describe('domain splitter: edge cases', function () {
     assert.equal(seen.at(-1), 'DOM1:D');
   });
 
+  it('without a dom0, gives an unprefixed line after a focus switch to the focused domU (seen on Xen 4.17)', function () {
+    // What a real boot printed: the focus line ends the prompt's line, then the domU's echo arrives bare.
+    const stream = [
+      '(XEN) Xen version 4.17.7\r\n',
+      "(XEN) / # \x1b[6n*** Serial input to DOM2 (type 'CTRL-a' three times to switch input)\r\n",
+      'echo hil-start-1;',
+    ];
+    const without = perStream(split(stream, { hasDom0: false }).pieces, 'content');
+    assert.equal(without.get('DOM2'), 'echo hil-start-1;');
+    assert.equal(without.get('dom0'), undefined);
+    const withDom0 = perStream(split(stream).pieces, 'content');
+    assert.equal(withDom0.get('dom0'), 'echo hil-start-1;');
+  });
+
   it('treats a line while the focus is on Xen as Xen output', function () {
     const { pieces } = split(['(XEN) Xen version 4.17.5\r\n(XEN) ~ # \r\n']);
     assert.deepEqual(
