@@ -33,6 +33,8 @@ export class DomainConsole {
   readonly channel: DomainChannel;
   readonly console: Console;
   private prepared = false;
+  /** Command lines whose echo came back wrong and were typed again: a sign of lost characters. */
+  retypes = 0;
 
   constructor(private readonly options: DomainConsoleOptions) {
     this.name = options.name;
@@ -93,6 +95,7 @@ export class DomainConsole {
       await this.type(line);
     } catch (err) {
       if (!(err instanceof ConsoleTimeoutError)) throw err;
+      this.retypes++;
       await this.freshPrompt();
       await this.type(line).catch((again) => {
         throw new HilError(`domain ${this.name}: the command line did not arrive intact twice (characters lost on the way)`, {

@@ -59,6 +59,8 @@ describe('console', function () {
         assert.deepEqual(r.output.split('\n'), [`${name}-${i}`, `hil.domain=${name}`], `round ${i} on ${name}`);
       }
     }
+    const retypes = names.reduce((n, name) => n + shell(name).retypes, 0);
+    suiteContext().figures['console: command lines retyped after a bad echo'] = retypes;
   });
 
   it('answers a harmless Xen debug key while the focus is on Xen', async function () {
