@@ -42,7 +42,7 @@ async function prepare(workDir: string, tftpRoot: string): Promise<BootPlan> {
   const system = loadSystemFile(findSuite('boot')!.system);
   const board = await createVirtualBoard({ stateDir: join(workDir, 'prepare') });
   try {
-    return await prepareBoot({ board, images, reportDir: join(workDir, 'prepare'), suites: [], log: out }, system, tftpRoot);
+    return await prepareBoot({ board, images, reportDir: join(workDir, 'prepare'), log: out }, system, tftpRoot);
   } finally {
     await board.dispose?.();
   }

@@ -61,36 +61,57 @@ export async function runBoard(options: RunBoardOptions): Promise<RunRecord> {
 }
 
 async function runSystem(options: RunBoardOptions, system: SystemSpec, suites: SuiteDefinition[], record: RunRecord): Promise<void> {
-  const { board, log } = options;
-  const tftpRoot = join(options.reportDir, 'tftp');
-  mkdirSync(tftpRoot, { recursive: true });
-  const plan = await prepareBoot(options, system, tftpRoot);
-  const session = new BoardSession(board, { reportDir: options.reportDir, log, conswitchKey: system.xen.conswitch, hasDom0: !!system.dom0 });
-  const tftp = startTftp(session, tftpRoot, join(options.reportDir, 'tftp.log'));
+  const opened = await openBoardSession(options, system);
+  const { session, plan } = opened;
   let ssh: SshClient | undefined;
-  options.onStopper?.(async () => {
-    await session.close();
-    await tftp.close();
-  });
+  options.onStopper?.(opened.close);
   try {
-    await tftp.listen();
-    await session.open();
     const strategy = new BootStrategy(session, plan);
     const figures: Record<string, number> = {};
-    ssh = dom0Ssh(board, system, options.reportDir);
+    ssh = dom0Ssh(options.board, system, options.reportDir);
     setSuiteContext({ session, strategy, system, plan, figures, ssh });
     record.tests.push(...(await runMocha(suites)));
     Object.assign(record.figures!, figures);
   } finally {
     setSuiteContext(undefined);
     await ssh?.close();
-    await session.close();
-    await tftp.close();
+    await opened.close();
     recordBoot(session, record, system.name);
   }
 }
 
-export async function prepareBoot(options: RunBoardOptions, system: SystemSpec, tftpRoot: string): Promise<BootPlan> {
+export interface OpenBoardSession {
+  session: BoardSession;
+  plan: BootPlan;
+  /** Powers off (unless the board is to stay on), stops the TFTP server, closes the transcripts. */
+  close(): Promise<void>;
+}
+
+/**
+ * Everything a boot of `system` needs, up to power-on: the plan and its files staged in the run's TFTP
+ * root, the TFTP server listening, the board's console open with its transcripts.
+ */
+export async function openBoardSession(options: Omit<RunBoardOptions, 'suites'>, system: SystemSpec): Promise<OpenBoardSession> {
+  const tftpRoot = join(options.reportDir, 'tftp');
+  mkdirSync(tftpRoot, { recursive: true });
+  const plan = await prepareBoot(options, system, tftpRoot);
+  const session = new BoardSession(options.board, { reportDir: options.reportDir, log: options.log, conswitchKey: system.xen.conswitch, hasDom0: !!system.dom0 });
+  const tftp = startTftp(session, tftpRoot, join(options.reportDir, 'tftp.log'));
+  const close = async () => {
+    await session.close();
+    await tftp.close();
+  };
+  try {
+    await tftp.listen();
+    await session.open();
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { session, plan, close };
+}
+
+export async function prepareBoot(options: Omit<RunBoardOptions, 'suites'>, system: SystemSpec, tftpRoot: string): Promise<BootPlan> {
   const { board } = options;
   const extra = await keyedDom0Ramdisk(board, system, options.images);
   const dt = board.profile.deviceTree;
