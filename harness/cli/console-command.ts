@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acquireBoardLock } from '../lab/board-lock.ts';
 import { BoardSession } from '../run/board-session.ts';
 import { parseCommandArgs } from './args.ts';
 import { sleep } from '../util/deadline.ts';
-import { boardFromArgs, isVirtual } from './board-args.ts';
+import { isVirtual } from './board-args.ts';
+import { withHeldBoard } from './held-board.ts';
 import { BOOT_OPTIONS, withBootedBoard } from './booted-command.ts';
 
 const USAGE = 'console --board NAME [--lab FILE] [--power-on] | console --board NAME --domain NAME [--system FILE]';
@@ -17,22 +17,20 @@ export async function consoleCommand(args: string[]): Promise<number> {
   const { values } = parseCommandArgs('console', args, { ...BOOT_OPTIONS, 'power-on': { type: 'boolean', default: false } }, USAGE);
   if (values.domain) return domainConsole(values, values.domain);
   const dir = mkdtempSync(join(tmpdir(), 'hil-console-'));
-  const board = await boardFromArgs(values, USAGE, join(dir, 'board'));
-  const lock = await acquireBoardLock({ board: board.name, command: 'hil console' });
-  const session = new BoardSession(board, { reportDir: dir });
-  try {
+  const held = { values, usage: USAGE, command: 'hil console', stateDir: join(dir, 'board'), log: (l: string) => process.stderr.write(`[hil] ${l}\n`) };
+  return withHeldBoard(held, async (board, onStop) => {
+    const session = new BoardSession(board, { reportDir: dir });
+    onStop(async () => {
+      process.stderr.write('\n[hil] console closed\n');
+      await session.close();
+    });
     session.console.onText((text) => process.stdout.write(Buffer.from(text, 'latin1')));
     await session.open();
     process.stderr.write(`[hil] ${board.name} on ${board.console.description}; Ctrl-] quits; transcript ${session.transcript.path}\n`);
     if (values['power-on'] || isVirtual(board)) await session.powerOn();
     await passThrough((bytes) => void session.console.send(bytes));
     return 0;
-  } finally {
-    process.stderr.write('\n[hil] console closed\n');
-    await session.close();
-    await lock.release();
-    await board.dispose?.();
-  }
+  });
 }
 
 /** Boots the board and attaches to one domU's console; the harness moves Xen's focus for you. */

@@ -4,15 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { ensureImages } from '../../images/recipe.ts';
 import { findSuite, suites as allSuites, type SuiteDefinition } from '../../suites/index.ts';
 import { HilError } from '../errors.ts';
-import { acquireBoardLock } from '../lab/board-lock.ts';
-import { checkBoard, openBoard } from '../lab/open-board.ts';
+import { checkBoard } from '../lab/open-board.ts';
 import { loadSystemFile } from '../plan/system-file.ts';
 import { renderSummary } from '../report/summary.ts';
 import { writeReport } from '../report/write-report.ts';
 import { runBoard } from '../run/run-board.ts';
 import { ensureHostPackages } from '../setup/host-setup.ts';
 import { parseCommandArgs } from './args.ts';
-import { onInterrupt } from './interrupt.ts';
+import { withHeldBoard } from './held-board.ts';
 import { progressLog } from './progress.ts';
 
 const USAGE = 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE] [--wait [--lock-timeout S]]';
@@ -39,28 +38,21 @@ export async function runCommand(args: string[]): Promise<number> {
   const log = progressLog();
   await ensureHostPackages(log);
   const images = await ensureImages({ log });
-  const lock = await acquireBoardLock({ board: boardName, wait: values.wait, timeoutMs: Number(values['lock-timeout']) * 1000, command: 'hil run' });
-  const board = await openBoard(boardName, { labFile: values.lab, stateDir: join(reportDir, 'board') }).catch(async (err) => {
-    await lock.release();
-    throw err;
-  });
-  let stop: (() => Promise<void>) | undefined;
-  const removeInterrupt = onInterrupt(async () => {
-    await stop?.();
-    await board.dispose?.();
-    await lock.release();
-  }, log);
-  try {
+  const held = {
+    values: { ...values, board: boardName },
+    usage: USAGE,
+    command: 'hil run',
+    stateDir: join(reportDir, 'board'),
+    log,
+    lockTimeoutMs: Number(values['lock-timeout']) * 1000,
+  };
+  return withHeldBoard(held, async (board, onStop) => {
     log(`run ${suites.map((s) => s.name).join(', ')} on ${boardName}; report in ${reportDir}`);
-    const record = await runBoard({ board, suites, systemFile, reportDir, images, log, onStopper: (s) => (stop = s) });
+    const record = await runBoard({ board, suites, systemFile, reportDir, images, log, onStopper: onStop });
     await writeReport(reportDir, record);
     console.log(renderSummary(record, reportDir));
     return record.passed ? 0 : 1;
-  } finally {
-    removeInterrupt();
-    await board.dispose?.();
-    await lock.release();
-  }
+  });
 }
 
 function selectSuites(names: string[] | undefined): SuiteDefinition[] {

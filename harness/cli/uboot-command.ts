@@ -2,30 +2,24 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HilError } from '../errors.ts';
-import { acquireBoardLock } from '../lab/board-lock.ts';
 import { BoardSession } from '../run/board-session.ts';
 import { parseCommandArgs } from './args.ts';
-import { BOARD_OPTIONS, boardFromArgs } from './board-args.ts';
-import { onInterrupt } from './interrupt.ts';
+import { BOARD_OPTIONS } from './board-args.ts';
+import { withHeldBoard } from './held-board.ts';
 import { progressLog } from './progress.ts';
 
-const USAGE = 'uboot --board NAME [--lab FILE] -- CMD [CMD...]';
+const USAGE = 'uboot --board NAME [--lab FILE] [--wait] -- CMD [CMD...]';
 
 /** `hil uboot`: power the board on, stop autoboot, run U-Boot commands, print their output, exit with their status. */
 export async function ubootCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('uboot', args, BOARD_OPTIONS, USAGE);
+  const { values, positionals } = parseCommandArgs('uboot', args, { ...BOARD_OPTIONS, wait: { type: 'boolean', default: false } }, USAGE);
   if (positionals.length === 0) throw new HilError(`no U-Boot command given\n  usage: hil ${USAGE}`, { code: 'USAGE' });
   const dir = mkdtempSync(join(tmpdir(), 'hil-uboot-'));
-  const board = await boardFromArgs(values, USAGE, join(dir, 'board'));
-  const lock = await acquireBoardLock({ board: board.name, command: `hil uboot ${positionals.join(' ')}` });
   const log = progressLog();
-  const session = new BoardSession(board, { reportDir: dir, log });
-  const removeInterrupt = onInterrupt(async () => {
-    await session.close();
-    await board.dispose?.();
-    await lock.release();
-  }, log);
-  try {
+  const held = { values, usage: USAGE, command: `hil uboot ${positionals.join(' ')}`, stateDir: join(dir, 'board'), log };
+  return withHeldBoard(held, async (board, onStop) => {
+    const session = new BoardSession(board, { reportDir: dir, log });
+    onStop(() => session.close());
     await session.open();
     log(`power on ${board.name}, waiting for U-Boot (transcript: ${session.transcript.path})`);
     await session.powerOn();
@@ -38,10 +32,5 @@ export async function ubootCommand(args: string[]): Promise<number> {
       if (status !== 0) break;
     }
     return status;
-  } finally {
-    removeInterrupt();
-    await session.close();
-    await lock.release();
-    await board.dispose?.();
-  }
+  });
 }

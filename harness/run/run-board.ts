@@ -27,7 +27,7 @@ export interface RunBoardOptions {
   reportDir: string;
   images: ImageSet;
   log: (line: string) => void;
-  /** Called with a function that stops the run at once (power off, transcript closed): for Ctrl-C. */
+  /** Given each boot's stop function (power off, transcripts closed; safe to call twice): for Ctrl-C. */
   onStopper?: (stop: () => Promise<void>) => void;
 }
 
@@ -97,10 +97,13 @@ export async function openBoardSession(options: Omit<RunBoardOptions, 'suites'>,
   const plan = await prepareBoot(options, system, tftpRoot);
   const session = new BoardSession(options.board, { reportDir: options.reportDir, log: options.log, conswitchKey: system.xen.conswitch, hasDom0: !!system.dom0 });
   const tftp = startTftp(session, tftpRoot, join(options.reportDir, 'tftp.log'));
-  const close = async () => {
-    await session.close();
-    await tftp.close();
-  };
+  let closed: Promise<void> | undefined;
+  // Idempotent: the run, Ctrl-C and a failed start may all ask.
+  const close = () =>
+    (closed ??= (async () => {
+      await session.close();
+      await tftp.close();
+    })());
   try {
     await tftp.listen();
     await session.open();

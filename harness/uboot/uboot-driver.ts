@@ -64,8 +64,7 @@ export class UBootDriver {
     this.console.discard();
     await this.console.send(`${command}; echo ${marker}=$?\r`);
     // The echoed command line shows "marker=$?"; only U-Boot's own echo prints digits after it.
-    const echoed = await this.console.expect(`${marker}=$?`, { stage, timeoutMs });
-    void echoed;
+    await this.console.expect(`${marker}=$?`, { stage, timeoutMs });
     const done = await this.console.expect(new RegExp(`${marker}=(\\d+)`), {
       stage,
       timeoutMs,
