@@ -4,7 +4,7 @@
  * the machine options and the U-Boot commands are the harness's, so both sides boot the same system.
  */
 import { spawn } from 'node:child_process';
-import { QEMU_BINARY, qemuMachineArgs } from '../../harness/power/qemu-machine.ts';
+import { QEMU_BINARY, qemuMachineArgs, virtioNicArgs } from '../../harness/power/qemu-machine.ts';
 import { sampleCpu, type CpuSample } from './cpu.ts';
 import { MilestoneWatcher, type Milestones } from './milestones.ts';
 
@@ -40,7 +40,7 @@ export async function bareBoot(o: BareBootOptions): Promise<BareBoot> {
   const cpu0 = sampleCpu();
   const timeoutMs = o.timeoutMs ?? 120000;
   const netdev = `user,id=n0,tftp=${o.tftpDir}`;
-  const args = [...qemuMachineArgs(), '-netdev', netdev, '-device', 'virtio-net-pci,netdev=n0', '-serial', 'stdio', ...(o.extraArgs ?? [])];
+  const args = [...qemuMachineArgs(), '-netdev', netdev, ...virtioNicArgs('n0'), '-serial', 'stdio', ...(o.extraArgs ?? [])];
   const t0 = performance.now();
   const qemu = spawn(QEMU_BINARY, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const watcher = new MilestoneWatcher(() => performance.now() - t0);

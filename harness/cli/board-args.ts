@@ -1,6 +1,3 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
 import { qemuVirtArm64 } from '../../boards/qemu-virt-arm64.ts';
 import { HilError } from '../errors.ts';
 import type { BoardInstance } from '../lab/board-instance.ts';
@@ -12,10 +9,10 @@ export const BOARD_OPTIONS = {
   lab: { type: 'string' },
 } as const;
 
-/** Opens the board a bring-up command names; the caller disposes it. */
-export async function boardFromArgs(values: { board?: string; lab?: string }, usage: string, stateDir?: string): Promise<BoardInstance> {
+/** Opens the board a bring-up command names, keeping its run-time files in `stateDir`; the caller disposes it. */
+export async function boardFromArgs(values: { board?: string; lab?: string }, usage: string, stateDir: string): Promise<BoardInstance> {
   if (!values.board) throw new HilError(`--board is required\n  usage: hil ${usage}`, { code: 'USAGE' });
-  return openBoard(values.board, { labFile: values.lab, stateDir: stateDir ?? mkdtempSync(join(tmpdir(), 'hil-board-')) });
+  return openBoard(values.board, { labFile: values.lab, stateDir });
 }
 
 /** The virtual board lives only as long as the hil process that powers it. */

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HilError } from '../errors.ts';
 import { powerCommand as switchPower, type PowerAction } from '../lab/commands.ts';
 import { parseCommandArgs } from './args.ts';
@@ -11,7 +14,12 @@ export async function powerCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('power', args, { ...BOARD_OPTIONS, 'off-time': { type: 'string', default: '3000' } }, USAGE);
   const action = positionals[0] as PowerAction;
   if (!ACTIONS.includes(action)) throw new HilError(`expected one of ${ACTIONS.join(', ')}, got '${positionals[0] ?? ''}'\n  usage: hil ${USAGE}`, { code: 'USAGE' });
-  const board = await boardFromArgs(values, USAGE);
+  // The board's run-time files (a virtual board's serial link) live only as long as this command.
+  const stateDir = mkdtempSync(join(tmpdir(), 'hil-power-'));
+  const board = await boardFromArgs(values, USAGE, stateDir).catch((err) => {
+    rmSync(stateDir, { recursive: true, force: true });
+    throw err;
+  });
   try {
     await switchPower(board, action, process.stdout, { offTimeMs: Number(values['off-time']) });
     if (isVirtual(board) && action !== 'off' && action !== 'state') {
@@ -20,5 +28,6 @@ export async function powerCommand(args: string[]): Promise<number> {
     return 0;
   } finally {
     await board.dispose?.();
+    rmSync(stateDir, { recursive: true, force: true });
   }
 }

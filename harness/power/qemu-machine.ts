@@ -31,14 +31,25 @@ export function qemuMachineArgs(options: QemuMachineOptions = {}): string[] {
     '-bios', options.bios ?? QEMU_UBOOT_BIOS,
     '-display', 'none',
     '-monitor', 'none',
+    // No NIC unless one is asked for with virtioNicArgs: QEMU's default NIC would load an option ROM.
+    '-nic', 'none',
   ];
+}
+
+/**
+ * A virtio-net NIC on the netdev `netdev`, with no option ROM (`romfile=`). U-Boot drives virtio-net
+ * with its own driver and never runs a PCI option ROM (the ROM is iPXE, for UEFI or SeaBIOS network
+ * boot), and without this QEMU refuses to start unless ipxe-qemu is installed (efi-virtio.rom).
+ */
+export function virtioNicArgs(netdev: string): string[] {
+  return ['-device', `virtio-net-pci,netdev=${netdev},romfile=`];
 }
 
 /** A NIC on QEMU's user network carrying only the given host forwards (for SSH to dom0). */
 export function userNetworkArgs(hostForwards: string[] | undefined): string[] {
   if (!hostForwards?.length) return [];
   const forwards = hostForwards.map((f) => `,hostfwd=${f}`).join('');
-  return ['-netdev', `user,id=user${forwards}`, '-device', 'virtio-net-pci,netdev=user'];
+  return ['-netdev', `user,id=user${forwards}`, ...virtioNicArgs('user')];
 }
 
 /** Writes the machine's own device tree to `path` (QEMU's dumpdtb). */

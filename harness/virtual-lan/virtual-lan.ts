@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { HilError } from '../errors.ts';
+import { virtioNicArgs } from '../power/qemu-machine.ts';
 import * as f from './frames.ts';
 import { FrameBatcher, FrameReader } from './stream-framing.ts';
 
@@ -51,7 +52,7 @@ export class VirtualLan {
   /** QEMU options for a NIC on this LAN. */
   qemuArgs(): string[] {
     if (!this.port) throw new HilError('virtual LAN not started');
-    return ['-netdev', `socket,id=lab,connect=127.0.0.1:${this.port}`, '-device', 'virtio-net-pci,netdev=lab'];
+    return ['-netdev', `socket,id=lab,connect=127.0.0.1:${this.port}`, ...virtioNicArgs('lab')];
   }
 
   async start(): Promise<void> {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useTempDirs } from '../support/temp-dirs.ts';
 
 const HIL = fileURLToPath(new URL('../../harness/cli/hil.js', import.meta.url));
 
@@ -18,7 +18,7 @@ const STACK = /^\s+at .+:\d+:\d+\)?$/m;
 
 describe('hil CLI: bad input gets a clear message, not a stack trace', function () {
   this.timeout(60000);
-  const dir = mkdtempSync(join(tmpdir(), 'hil-cli-'));
+  const dir = useTempDirs()('hil-cli-');
 
   it('an unknown command lists the commands', function () {
     const r = hil('frobnicate');

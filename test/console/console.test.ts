@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Console } from '../../harness/console/console.ts';
 import { Transcript } from '../../harness/console/transcript.ts';
 import { ConsoleFailureError, ConsoleTimeoutError } from '../../harness/errors.ts';
 import { MemoryTransport } from '../support/memory-transport.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
 
 describe('console expect engine', function () {
+  const temp = useTempDirs();
   let transport: MemoryTransport;
   let con: Console;
   beforeEach(function () {
@@ -66,7 +67,7 @@ describe('console expect engine', function () {
   });
 
   it('passes every byte value through to the transcript and back out on send', async function () {
-    const dir = mkdtempSync(join(tmpdir(), 'hil-con-'));
+    const dir = temp('hil-con-');
     const transcript = new Transcript({ path: join(dir, 'raw.log'), now: () => 1234 });
     const c2 = new Console(transport, { transcript });
     const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -81,8 +82,9 @@ describe('console expect engine', function () {
 });
 
 describe('transcript', function () {
+  const temp = useTempDirs();
   it('stamps every line and marks harness notes on their own line', function () {
-    const dir = mkdtempSync(join(tmpdir(), 'hil-tr-'));
+    const dir = temp('hil-tr-');
     let now = 0;
     const t = new Transcript({ path: join(dir, 'raw.log'), now: () => now });
     t.write(Buffer.from('abc'));

@@ -9,6 +9,7 @@ import { closedPort } from '../power/peers/http-peer.ts';
 import { PtyPair } from './pty-pair.ts';
 import { allBytes, closeEnd, collect, Collector, openEnd, waitUntil } from './serial-helpers.ts';
 import { Ser2net, SER2NET } from './ser2net-peer.ts';
+import { requireOrSkip } from '../support/requirements.ts';
 
 describe('tcp transport through a real ser2net (raw mode) in front of a pty', function () {
   let dir: string;
@@ -18,7 +19,7 @@ describe('tcp transport through a real ser2net (raw mode) in front of a pty', fu
   let transport: TcpTransport;
 
   before(function () {
-    if (!existsSync(SER2NET)) this.skip(); // harness/setup/host-packages.txt installs it
+    requireOrSkip(this, existsSync(SER2NET) ? undefined : `${SER2NET} (ser2net; harness/setup/host-packages.txt installs it)`);
   });
 
   beforeEach(async () => {

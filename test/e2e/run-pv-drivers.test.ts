@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunRecord } from '../../harness/report/record.ts';
 import { ensureClientKey } from '../../harness/ssh/client-key.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
 
 const HIL = fileURLToPath(new URL('../../harness/cli/hil.js', import.meta.url));
 
@@ -25,10 +25,11 @@ function filesUnder(dir: string): string[] {
 
 describe('hil run --suite pv-drivers on the virtual board @e2e', function () {
   this.timeout(400000);
+  const temp = useTempDirs();
   let reportDir: string | undefined;
 
   it('boots dom0 + an enhanced and a plain dom0less domU, passes every PV check over SSH, and reports it @e2e', async function () {
-    const dir = mkdtempSync(join(tmpdir(), 'hil-e2e-pv-'));
+    const dir = temp('hil-e2e-pv-');
     reportDir = dir;
     const r = await hil(['run', '--board', 'qemu-virt-arm64', '--suite', 'pv-drivers', '--report-dir', dir, '--wait', '--lock-timeout', '600']);
     assert.equal(r.code, 0, `hil run failed:\n${r.output}`);
@@ -46,7 +47,7 @@ describe('hil run --suite pv-drivers on the virtual board @e2e', function () {
   });
 
   it('leaves no private key text anywhere in the report folder @e2e', function () {
-    if (!reportDir) this.skip();
+    assert.ok(reportDir, 'the run before this test never made its report folder');
     const key = readFileSync(ensureClientKey().privateKeyFile, 'latin1');
     // Every base64 line of the key but the first (a header all OpenSSH keys share).
     const secretLines = key.split('\n').filter((l) => /^[A-Za-z0-9+/=]{20,}$/.test(l)).slice(1);

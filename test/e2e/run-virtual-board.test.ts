@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunRecord } from '../../harness/report/record.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
 
 const HIL = fileURLToPath(new URL('../../harness/cli/hil.js', import.meta.url));
 
@@ -31,9 +31,10 @@ function qemuRunning(reportDir: string): Promise<boolean> {
 
 describe('hil run on the virtual board @e2e', function () {
   this.timeout(300000);
+  const temp = useTempDirs();
 
   it('boots Xen with two dom0less domUs through U-Boot and our TFTP server, walks their consoles, and reports it @e2e', async function () {
-    const reportDir = mkdtempSync(join(tmpdir(), 'hil-e2e-'));
+    const reportDir = temp('hil-e2e-');
     const r = await hil(['run', '--board', 'qemu-virt-arm64', '--suite', 'boot', '--suite', 'console', '--wait', '--report-dir', reportDir]);
     assert.equal(r.code, 0, `hil run failed:\n${r.stdout}\n${r.stderr}`);
     const record = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunRecord;
@@ -58,7 +59,7 @@ describe('hil run on the virtual board @e2e', function () {
   });
 
   it('on Ctrl-C powers the board off, keeps the transcript and exits non-zero @e2e', async function () {
-    const reportDir = mkdtempSync(join(tmpdir(), 'hil-e2e-int-'));
+    const reportDir = temp('hil-e2e-int-');
     let sent = false;
     const r = await hil(['run', '--suite', 'boot', '--wait', '--report-dir', reportDir], {
       onStderr: (text, child) => {

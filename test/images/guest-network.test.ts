@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { ETH0_PARAM, NETFRONT_RE } from '../../harness/xen/readiness.ts';
 import { dom0Init, domuInit, NETFRONT_FUNCTION, NETUP_FUNCTION, PARAM_FUNCTION, shq } from '../../images/init-scripts.ts';
 import { XEN_TOOLS_DIR } from '../../images/packages.ts';
+import { requireOrSkip } from '../support/requirements.ts';
 
 /**
  * The network parts of the guests' /init, run by the host's sh with `ip`, `modprobe`, `ping` and
@@ -62,7 +63,7 @@ describe('images/init-scripts: guest networking', function () {
 
   describe('netfront (root: private mount namespace)', function () {
     before(function () {
-      if (process.getuid?.() !== 0) this.skip();
+      requireOrSkip(this, process.getuid?.() === 0 ? undefined : 'root (a private mount namespace)');
     });
 
     const netfront = (pingRc: number, vifAfter = 0.3) =>

@@ -36,7 +36,7 @@ describe('lab: the virtual board’s SSH path to dom0', function () {
   });
 
   it('the forward becomes a user-network NIC of its own', () => {
-    assert.deepEqual(userNetworkArgs(['tcp:127.0.0.1:2222-:22']), ['-netdev', 'user,id=user,hostfwd=tcp:127.0.0.1:2222-:22', '-device', 'virtio-net-pci,netdev=user']);
+    assert.deepEqual(userNetworkArgs(['tcp:127.0.0.1:2222-:22']), ['-netdev', 'user,id=user,hostfwd=tcp:127.0.0.1:2222-:22', '-device', 'virtio-net-pci,netdev=user,romfile=']);
     assert.deepEqual(userNetworkArgs([]), []);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { QEMU_BINARY, qemuMachineArgs } from '../../harness/power/qemu-machine.ts';
+import { QEMU_BINARY, qemuMachineArgs, virtioNicArgs } from '../../harness/power/qemu-machine.ts';
 import { sleep } from '../../harness/util/deadline.ts';
 
 const PROMPT = '\n=> ';
@@ -15,7 +15,7 @@ export class QemuUboot {
   private cursor = 0;
 
   constructor(tftpRoot: string) {
-    const args = [...qemuMachineArgs(), '-netdev', `user,id=n0,tftp=${tftpRoot}`, '-device', 'virtio-net-pci,netdev=n0'];
+    const args = [...qemuMachineArgs(), '-netdev', `user,id=n0,tftp=${tftpRoot}`, ...virtioNicArgs('n0')];
     this.qemu = spawn(QEMU_BINARY, [...args, '-serial', 'stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.qemu.stdout!.on('data', (d: Buffer) => (this.output += d.toString('latin1')));
     this.qemu.stderr!.on('data', (d: Buffer) => (this.output += d.toString('latin1')));

@@ -3,6 +3,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, syml
 import { join } from 'node:path';
 import { stageFiles } from '../../harness/plan/uboot-commands.ts';
 import { makeFile, scratch } from './fixtures.ts';
+import { requireOrSkip } from '../support/requirements.ts';
 
 describe('plan: staging files into the TFTP root', function () {
   let dir: string;
@@ -25,7 +26,7 @@ describe('plan: staging files into the TFTP root', function () {
   it('copies when a hard link is impossible (another file system)', async function () {
     const shm = mkdtempSync('/dev/shm/hil-plan-');
     try {
-      if (statSync(shm).dev === statSync(dir).dev) this.skip();
+      requireOrSkip(this, statSync(shm).dev === statSync(dir).dev ? `a second file system: /dev/shm and ${dir} are on the same one` : undefined);
       const src = makeFile(shm, 'Image', 7000);
       await stageFiles({ files: [{ tftpName: 'linux', path: src }] }, root);
       const staged = lstatSync(join(root, 'linux'));

@@ -7,6 +7,7 @@ import { buildBootPlan, stageFiles, type BootPlan } from '../../harness/plan/ubo
 import { DEFAULT_OUT_DIR } from '../../images/recipe.ts';
 import { makeArm64Image, makeFile, qemuBoard, resolverFor, scratch } from './fixtures.ts';
 import { parseFdtPrint, QemuUboot } from './qemu-uboot.ts';
+import { requireOrSkip } from '../support/requirements.ts';
 
 const TRICKY = 'console=ttyAMA0 say="hi there" $HOME ${x} a;b #c \\path\\ end\\';
 const SYSTEM = `domus:
@@ -109,10 +110,7 @@ describe('plan: commands in the real U-Boot 2023.01 under QEMU @e2e', function (
   });
 
   it('Xen 4.17 builds the domUs from it, in file order (needs the built xen image)', async function () {
-    if (!realXen) {
-      console.log('      (no built Xen in images/build: run `hil images` to boot it here too)');
-      this.skip();
-    }
+    requireOrSkip(this, realXen ? undefined : 'the built Xen image in images/build (run `npx hil setup`)');
     board!.send(plan.commands.at(-1)!);
     await board!.waitFor('Starting kernel', 15000);
     await board!.waitFor('*** LOADING DOMU cpus=1 memory=40000KB ***', 20000);

@@ -9,7 +9,7 @@ import { GpioPower, type GpioPowerOptions } from '../../harness/power/gpio-power
  * these tests run the driver against stand-in gpioset/gpioget scripts that behave like libgpiod
  * v1.6's tools: same arguments, output and exit status, and a "chip" kept in files. They check
  * what the driver runs and how it reads answers, not the kernel side. One test runs the real
- * Debian gpioset to check that its failure is reported.
+ * Debian gpioset on a plain file (never a real chip) to check that its failure is reported.
  */
 const FAKE_GPIOSET = `#!/bin/sh
 echo "gpioset $*" >> "$(dirname "$0")/calls"
@@ -83,8 +83,12 @@ describe('gpio power driver (stand-in gpiod v1 tools, see note)', () => {
     );
   });
 
-  it('edge: the real Debian gpioset on a chip this machine lacks → its failure is reported', async () => {
-    const real = new GpioPower({ chip: 'gpiochip99', line: 0, board: 'rpi4-a' });
-    await assert.rejects(real.on(), /'gpioset gpiochip99 0=1' exited 1: gpioset: .*(No such file|error)/i);
+  it('edge: the real Debian gpioset on a chip that cannot exist → its failure is reported', async () => {
+    // The "chip" is a plain file in the test's folder, so no GPIO line of this host (some lab
+    // hosts have many) can ever be driven, whatever chips it has.
+    const notAChip = join(bin, 'not-a-gpiochip');
+    writeFileSync(notAChip, '');
+    const real = new GpioPower({ chip: notAChip, line: 0, board: 'rpi4-a' });
+    await assert.rejects(real.on(), new RegExp(`'gpioset ${notAChip} 0=1' exited 1: gpioset: .*(No such file|error)`, 'i'));
   });
 });

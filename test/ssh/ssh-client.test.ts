@@ -11,6 +11,7 @@ import { SshError } from '../../harness/ssh/ssh-error.ts';
 import { upload, watchOutput } from '../../harness/ssh/streams.ts';
 import { closedPort } from '../power/peers/http-peer.ts';
 import { canRunDropbear, DropbearPeer } from './dropbear-peer.ts';
+import { requireOrSkip } from '../support/requirements.ts';
 
 describe('ssh: SshClient against a real dropbear on loopback', function () {
   this.timeout(30000);
@@ -46,8 +47,7 @@ describe('ssh: SshClient against a real dropbear on loopback', function () {
   }
 
   before(async function () {
-    const why = canRunDropbear();
-    if (why) this.skip();
+    requireOrSkip(this, canRunDropbear());
     dir = mkdtempSync(join(tmpdir(), 'hil-ssh-'));
     peer = new DropbearPeer(dir);
     key = ensureClientKey({ dir: join(dir, 'key') });
@@ -61,7 +61,7 @@ describe('ssh: SshClient against a real dropbear on loopback', function () {
   });
 
   after(async () => {
-    await peer?.stop();
+    await peer?.dispose();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -10,6 +10,7 @@ import { serveCommand } from '../../harness/tftp/serve-command.ts';
 import { TftpServer } from '../../harness/tftp/server.ts';
 import { pollUntil } from '../../harness/util/deadline.ts';
 import { tftpHpaGet } from './clients.ts';
+import { requireOrSkip } from '../support/requirements.ts';
 
 describe('tftp server start-up errors and the serve command', function () {
   this.timeout(20000);
@@ -37,13 +38,13 @@ describe('tftp server start-up errors and the serve command', function () {
         (e) => { console.log(e.code + ': ' + e.message); process.exit(0); });`;
     // As root, drop the capability from the bounding set for the child; otherwise run as we are.
     const isRoot = process.getuid?.() === 0;
-    if (isRoot && spawnSync('setpriv', ['--version']).status !== 0) this.skip();
+    requireOrSkip(this, isRoot && spawnSync('setpriv', ['--version']).status !== 0 ? 'setpriv (util-linux), to drop CAP_NET_BIND_SERVICE as root' : undefined);
     const cmd = isRoot ? ['setpriv', '--bounding-set', '-net_bind_service', process.execPath] : [process.execPath];
     const out = execFileSync(cmd[0], [...cmd.slice(1), '--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: path.resolve(import.meta.dirname, '../..'),
       encoding: 'utf8',
     });
-    if (out.startsWith('BOUND')) this.skip(); // this host lets anyone bind low ports
+    requireOrSkip(this, out.startsWith('BOUND') ? 'a host that keeps port 69 privileged (net.ipv4.ip_unprivileged_port_start lets anyone bind it here)' : undefined);
     assert.match(out, /^TFTP_PORT_PRIVILEGED: .*UDP 127\.0\.0\.1:69.*root or CAP_NET_BIND_SERVICE/);
   });
 

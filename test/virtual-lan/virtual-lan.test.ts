@@ -55,7 +55,7 @@ describe('virtual LAN over QEMU stream sockets', () => {
   it('tells QEMU to connect to its loopback port', () => {
     const args = lan.qemuArgs();
     assert.match(args[1], /^socket,id=lab,connect=127\.0\.0\.1:\d+$/);
-    assert.deepEqual(args.slice(2), ['-device', 'virtio-net-pci,netdev=lab']);
+    assert.deepEqual(args.slice(2), ['-device', 'virtio-net-pci,netdev=lab,romfile=']);
   });
 
   it('answers ARP for the lab host address, and not for others', async () => {

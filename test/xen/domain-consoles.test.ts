@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Console } from '../../harness/console/console.ts';
 import { DomainConsoles } from '../../harness/xen/domain-consoles.ts';
 import { XenConsoleModel } from '../../harness/xen/xen-console.ts';
 import { FakeXenConsole } from '../support/fake-xen-console.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
 
 /** A booted two-domU board on a fake Xen console: the model has seen both domains and the focus on DOM0. */
-function board(opts: { key?: string; conswitchKey?: string; charMs?: number } = {}) {
+function board(transcriptDir: string, opts: { key?: string; conswitchKey?: string; charMs?: number } = {}) {
   const line = new FakeXenConsole(undefined, opts.key ?? 'a', opts.charMs);
   const con = new Console(line, { board: 'fake' });
   const xen = new XenConsoleModel(() => 0);
@@ -16,7 +14,7 @@ function board(opts: { key?: string; conswitchKey?: string; charMs?: number } = 
   const domains = new DomainConsoles({
     console: con,
     xen,
-    transcriptDir: mkdtempSync(join(tmpdir(), 'hil-dc-')),
+    transcriptDir,
     now: () => 0,
     conswitchKey: opts.conswitchKey,
     pressTimeoutMs: 300,
@@ -36,8 +34,9 @@ function board(opts: { key?: string; conswitchKey?: string; charMs?: number } = 
 }
 
 describe('domain consoles over the conswitch', function () {
+  const temp = useTempDirs();
   it('moves the focus to the wanted domain, learning the cycle from Xen', async function () {
-    const { line, domains } = board();
+    const { line, domains } = board(temp('hil-dc-'));
     await domains.switch.focusOn('DOM2');
     assert.equal(line.focus, 'DOM2');
     await domains.switch.focusOn('DOM1');
@@ -45,21 +44,21 @@ describe('domain consoles over the conswitch', function () {
   });
 
   it('fails after the bounded presses when the conswitch key is wrong, showing what it saw', async function () {
-    const { domains } = board({ key: 'a', conswitchKey: 'b' });
+    const { domains } = board(temp('hil-dc-'), { key: 'a', conswitchKey: 'b' });
     const err = await domains.switch.focusOn('DOM1').catch((e) => e);
     assert.match(err.message, /focus did not reach DOM1 after 6 presses of Ctrl-B x3/);
     assert.match(err.message, /focus lines seen: \(no focus line\) → \(no focus line\)/);
   });
 
   it('runs a command in each domain and gets its own answer', async function () {
-    const { domains } = board();
+    const { domains } = board(temp('hil-dc-'));
     const alpha = await domains.domain('alpha').run('whoami');
     const beta = await domains.domain('beta').run('whoami');
     assert.deepEqual([alpha.output, beta.output], ['DOM1', 'DOM2']);
   });
 
   it('types a 300-character line through the 32-byte buffer without losing a character', async function () {
-    const { line, domains } = board({ charMs: 3 });
+    const { line, domains } = board(temp('hil-dc-'), { charMs: 3 });
     const text = 'x'.repeat(295);
     const r = await domains.domain('alpha').run(`echo ${text}`);
     assert.equal(r.output, text);
@@ -67,14 +66,14 @@ describe('domain consoles over the conswitch', function () {
   });
 
   it('the same line sent in one write overflows the buffer (why typing is chunked)', async function () {
-    const { line } = board({ charMs: 3 });
+    const { line } = board(temp('hil-dc-'), { charMs: 3 });
     line.focus = 'DOM1';
     await line.write('y'.repeat(300));
     assert.ok(line.dropped.length > 200, `only ${line.dropped.length} dropped`);
   });
 
   it('presses debug keys only with the focus on Xen', async function () {
-    const { con, domains } = board();
+    const { con, domains } = board(temp('hil-dc-'));
     await domains.debugKey('h');
     assert.equal(domains.switch.focus, 'Xen');
     await con.expect(/'h' pressed -> showing installed handlers/, { stage: 't', timeoutMs: 1000 });
@@ -82,7 +81,7 @@ describe('domain consoles over the conswitch', function () {
   });
 
   it('says which domains exist when asked for an unknown one', function () {
-    const { domains } = board();
+    const { domains } = board(temp('hil-dc-'));
     assert.throws(() => domains.domain('gamma'), /no domain 'gamma' on this board \(known: alpha, beta\)/);
   });
 });
