@@ -39,10 +39,14 @@ interface Decision {
 const FIRMWARE: Target = { stream: 'firmware', body: 'raw' };
 const XEN: Target = { stream: 'xen', body: 'xen' };
 const DOM0: Target = { stream: 'dom0', domid: 0, body: 'raw' };
-/** Markers that can interrupt a line: a raw writer (firmware, dom0) and Xen's printk do not share line state. */
+/**
+ * Markers that can interrupt a line: a raw writer (firmware, dom0) and Xen's printk do not share line
+ * state. In the focused domU's line, `(XEN) ` starts another line of Xen's printk (`(XEN) DOM2: …`,
+ * one of Xen's own) that interrupts it: that line is classified whole, prefix included.
+ */
 const MARKERS: Record<Exclude<Body, 'xen'>, readonly string[]> = {
   raw: [H.XEN_PREFIX, H.FOCUS_HEAD],
-  focused: [H.DOMU_LINE, H.FOCUS_HEAD],
+  focused: [H.XEN_PREFIX, H.DOMU_LINE, H.FOCUS_HEAD],
   line: [H.FOCUS_HEAD],
 };
 /** After `(XEN) `: the heads of lines a domU printed itself. */
@@ -159,7 +163,9 @@ export class DomainSplitter {
   private body(t: Target, s: string, pos: number, final: boolean): number {
     const nl = s.indexOf('\n', pos);
     const lineEnd = nl < 0 ? s.length : nl + 1;
-    const mark = t.body === 'xen' ? -1 : this.markers[t.body].find(s, pos, lineEnd);
+    // Markers are looked for after the line's own head (a focused line starts with the `(XEN) ` marker).
+    const from = Math.max(pos, this.contentAt);
+    const mark = t.body === 'xen' ? -1 : this.markers[t.body].find(s, from, lineEnd);
     if (mark >= 0) {
       this.emit(t, s, pos, mark);
       this.interrupt(t.body, s, mark);
@@ -171,7 +177,7 @@ export class DomainSplitter {
       this.target = undefined;
       return lineEnd;
     }
-    const keep = final || t.body === 'xen' ? 0 : this.markers[t.body].partialAtEnd(s, pos);
+    const keep = final || t.body === 'xen' ? 0 : this.markers[t.body].partialAtEnd(s, from);
     this.emit(t, s, pos, s.length - keep);
     this.held = s.slice(s.length - keep);
     return s.length;
@@ -187,7 +193,7 @@ export class DomainSplitter {
       this.target = XEN;
       this.contentAt = at;
     } else {
-      this.target = undefined; // "(XEN) " inside a raw line: a line head
+      this.target = undefined; // "(XEN) " inside a raw or focused line: a line head
     }
   }
 

@@ -94,6 +94,32 @@ describe('domain splitter: edge cases', function () {
     assert.deepEqual(seen.at(-1)?.content, 'e');
   });
 
+  it("files a `(XEN) DOMn:` line that interrupts the focused domU's half-written line whole in DOMn, byte by byte and in any chunking", function () {
+    const dom1 = ['(XEN) ~ # echo hel', '(XEN) lo world\r\n', '(XEN) hello world\r\n', '(XEN) ~ # '];
+    const dom2 = ['(XEN) DOM2: [    5.1] beta: a line\r\r\n', '(XEN) DOM2: hil: domain beta ready\r\r\n'];
+    const xen = '(XEN) d1v0: vGICD: unhandled word write 0xffffffff to ICACTIVER0\r\n';
+    // Xen's printk of DOM2 (and one of its own lines) lands in the middle of DOM1's echo and output.
+    const input = toDom1 + dom1[0] + dom2[0] + dom1[1] + xen + dom1[2] + dom2[1] + dom1[3];
+    const expected = new Map([
+      ['xen', { raw: toDom1 + xen, content: toDom1.replaceAll('(XEN) ', '') + xen.slice(6) }],
+      ['DOM1', { raw: dom1.join(''), content: dom1.map((l) => l.slice(6)).join('') }],
+      ['DOM2', { raw: dom2.join(''), content: dom2.map((l) => l.slice(12)).join('') }],
+    ]);
+    const check = (chunks: string[], how: string) => {
+      const { pieces } = split(chunks, { hasDom0: false });
+      const raw = perStream(pieces, 'raw');
+      const content = perStream(pieces, 'content');
+      assert.deepEqual(
+        new Map([...raw].map(([k, v]) => [k, { raw: v, content: content.get(k) }])),
+        expected,
+        how,
+      );
+    };
+    check([input], 'whole');
+    check([...input], 'one byte at a time');
+    for (let seed = 1; seed <= 200; seed++) check(cut(input, randomSizes(seed, input.length, 40)), `seed ${seed}`);
+  });
+
   it('follows a focus line split across chunks', function () {
     const { splitter } = split(['(XEN) Xen version 4.17.5\r\n(XEN) *** Serial in', "put to DOM2 (type 'CTRL-a' three times", ' to switch input)\r\n']);
     assert.equal(splitter.focus, 'DOM2');
