@@ -90,6 +90,9 @@ export function buildBootPlan(system: SystemSpec, opts: BootPlanOptions): BootPl
       dom0Modules: uses.dom0.flatMap((u) => module(u, dom0?.bootargs, 'dom0.bootargs')),
       domains: domains.map((d, i) => ({ ...d, modules: uses.domus[i].flatMap((u) => module(u, d.bootargs, `domus[${i}].bootargs`)) })),
     }),
+    // Boot with the DT where the plan put it, room to grow included: without this U-Boot copies it
+    // to an address its allocator picks (top of RAM on the virtual board), blind to Xen's modules.
+    { text: 'setenv fdt_high 0xffffffffffffffff' },
     { text: `booti ${hex(xenAddress)} - ${hex(dtbAddress)}` },
   ];
   checkCommandLengths(system, board, commands);

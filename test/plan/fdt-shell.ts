@@ -45,10 +45,10 @@ function cellValue(text: string): string {
   return String(n);
 }
 
-/** The fdtput argument list that does what one `fdt mknod` / `fdt set` does; undefined for commands that only move memory. */
+/** The fdtput argument list that does what one `fdt mknod` / `fdt set` does; undefined for commands that leave the DT's content alone. */
 export function toFdtput(command: string, dtb: string): string[] | undefined {
   const w = hushWords(command);
-  if (w[0] === 'tftpb' || w[0] === 'booti' || (w[0] === 'fdt' && ['addr', 'resize', 'move'].includes(w[1]))) return undefined;
+  if (w[0] === 'tftpb' || w[0] === 'booti' || w[0] === 'setenv' || (w[0] === 'fdt' && ['addr', 'resize', 'move'].includes(w[1]))) return undefined;
   if (w[0] !== 'fdt') throw new Error(`not an fdt command: ${command}`);
   if (w[1] === 'mknod' && w.length === 4) return ['-c', dtb, `${w[2]}/${w[3]}`];
   if (w[1] !== 'set' || w.length < 4) throw new Error(`unexpected fdt command: ${command}`);

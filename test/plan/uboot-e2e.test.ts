@@ -112,6 +112,8 @@ describe('plan: commands in the real U-Boot 2023.01 under QEMU @e2e', function (
   it('Xen 4.17 builds the domUs from it, in file order (needs the built xen image)', async function () {
     requireOrSkip(this, realXen ? undefined : 'the built Xen image in images/build (run `npx hil setup`)');
     board!.send(plan.commands.at(-1)!);
+    // fdt_high: U-Boot hands Xen the DT where the plan put it instead of a copy of its choosing.
+    await board!.waitFor(`Using Device Tree in place at ${plan.dtbAddress.toString(16).padStart(16, '0')}`, 15000);
     await board!.waitFor('Starting kernel', 15000);
     await board!.waitFor('*** LOADING DOMU cpus=1 memory=40000KB ***', 20000);
     const kernel = plan.files.find((f) => f.tftpName === 'linux')!.address.toString(16).padStart(16, '0');
