@@ -19,10 +19,9 @@ import { ensureImages } from '../images/recipe.ts';
 import { acquireBoardLock } from '../harness/lab/board-lock.ts';
 import { createVirtualBoard } from '../harness/lab/virtual-board.ts';
 import { loadSystemFile } from '../harness/plan/system-file.ts';
-import type { BootPlan } from '../harness/plan/uboot-commands.ts';
+import { planCommands, type BootPlan } from '../harness/plan/uboot-commands.ts';
 import { MARK } from '../harness/report/marks.ts';
 import { prepareBoot } from '../harness/run/run-board.ts';
-import { networkCommands } from '../harness/run/uboot-stage.ts';
 import { findSuite } from '../suites/index.ts';
 import { bareBoot, type BareBoot } from './boot/bare-side.ts';
 import { childPids, type CpuSample } from './boot/cpu.ts';
@@ -92,9 +91,9 @@ async function main(): Promise<void> {
   try {
     const tftpRoot = join(workDir, 'tftp');
     const plan = await prepare(workDir, tftpRoot);
-    const network = networkCommands(qemuVirtArm64.network);
-    const commands = [...network, ...plan.commands];
-    const counts: Counts = { network: network.length, tftp: plan.files.length, fdt: plan.commands.length - plan.files.length - 1 };
+    const commands = planCommands(plan);
+    const network = plan.steps.filter((s) => s.stage === 'uboot: network setup').length;
+    const counts: Counts = { network, tftp: plan.files.length, fdt: commands.length - network - plan.files.length - 1 };
     const domains = plan.domains.map((d) => d.name);
     out(`system two-domus (${domains.join(', ')}); ${commands.length} U-Boot commands; files ${plan.files.map((f) => `${f.tftpName} ${(f.size / 1048576).toFixed(1)} MiB`).join(', ')}`);
 

@@ -1,6 +1,6 @@
 import { ConfigError, HilError } from '../errors.ts';
 import type { BoardProfile } from '../lab/board-profile.ts';
-import type { Command } from './device-tree-edits.ts';
+import type { BootStep } from './boot-steps.ts';
 import { fieldError, type SystemSpec } from './system-file.ts';
 import { unquotableReason } from './uboot-quote.ts';
 
@@ -30,13 +30,13 @@ export function checkSystemForBoard(system: SystemSpec, board: BoardProfile): vo
 }
 
 /** Every command must fit U-Boot's line buffer; an overlong one names the field whose text made it long. */
-export function checkCommandLengths(system: SystemSpec, board: BoardProfile, commands: readonly Command[]): void {
+export function checkCommandLengths(system: SystemSpec, board: BoardProfile, steps: readonly BootStep[]): void {
   const max = board.uboot.maxCommandLength ?? DEFAULT_MAX_COMMAND_LENGTH;
-  for (const c of commands) {
-    if (c.text.length <= max) continue;
-    const problem = `makes a U-Boot command of ${c.text.length} characters; U-Boot on ${board.name} reads at most ${max}: shorten it`;
-    if (c.field) throw fieldError(system, c.field, problem);
-    throw new HilError(`boot plan: a command is ${c.text.length} characters, U-Boot on ${board.name} reads at most ${max}: ${c.text.slice(0, 80)}...`, {
+  for (const { command, field } of steps) {
+    if (command.length <= max) continue;
+    const problem = `makes a U-Boot command of ${command.length} characters; U-Boot on ${board.name} reads at most ${max}: shorten it`;
+    if (field) throw fieldError(system, field, problem);
+    throw new HilError(`boot plan: a command is ${command.length} characters, U-Boot on ${board.name} reads at most ${max}: ${command.slice(0, 80)}...`, {
       code: 'CONFIG',
     });
   }

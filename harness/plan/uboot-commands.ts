@@ -1,6 +1,7 @@
 import type { BoardProfile } from '../lab/board-profile.ts';
 import { READINESS_PARAM } from '../xen/readiness.ts';
-import { xenChosenCommands, type Command, type DtModule } from './device-tree-edits.ts';
+import { fdtStep, launchStep, loadStep, networkSteps, type BootStep, type PlannedFile } from './boot-steps.ts';
+import { xenChosenCommands, type DtModule } from './device-tree-edits.ts';
 import { loadedFootprint } from './image-footprint.ts';
 import { hex, layoutFiles, LOAD_ALIGNMENT, type Placement } from './layout.ts';
 import { LoadTable, type Resolver } from './load-table.ts';
@@ -9,9 +10,8 @@ import type { SystemSpec } from './system-file.ts';
 import { formatSizeKb } from './system-schema.ts';
 
 export type { ResolvedFile, Resolver } from './load-table.ts';
+export type { BootStep, PlannedFile } from './boot-steps.ts';
 export { stageFiles } from './stage-files.ts';
-
-export interface PlannedFile { tftpName: string; path: string; address: number; size: number }
 export interface PlannedDom0 { vcpus: number; memoryKb: number; bootargs: string }
 export interface PlannedDomain {
   name: string;
@@ -33,14 +33,18 @@ export interface BootPlan {
   dom0?: PlannedDom0;
   /** In system-file order. */
   domains: PlannedDomain[];
-  /** U-Boot commands after network setup; the last one (booti) starts Xen. */
-  commands: string[];
+  /** Every U-Boot command from the prompt on, in order: network set-up, loads, DT edits; the last starts Xen. */
+  steps: BootStep[];
+  /** The key Xen's console switch takes (pressed three times): `conswitch=` on its command line. */
+  conswitchKey: string;
   dtbAddress: number;
   xenAddress: number;
 }
 
 export interface BootPlanOptions {
   board: BoardProfile;
+  /** How this board reaches the lab host. Default: the profile's (a lab file may give another). */
+  network?: BoardProfile['network'];
   /** Artifact name or file path → the file; throws when it does not know it. */
   resolve: Resolver;
 }
@@ -77,8 +81,7 @@ export function buildBootPlan(system: SystemSpec, opts: BootPlanOptions): BootPl
   const dom0 = system.dom0 && { vcpus: system.dom0.vcpus, memoryKb: system.dom0.memoryKb, bootargs: dom0CommandLine(system.dom0, board) };
   const files = [...table.files.values()].map((f) => ({ tftpName: f.tftpName, path: f.path, address: at.get(f.path)!.address, size: f.size }));
   const dt = board.deviceTree;
-  const commands: Command[] = [
-    ...files.map((f) => ({ text: `tftpb ${hex(f.address)} ${f.tftpName}` })),
+  const dtEdits = [
     ...(dt.source === 'uboot'
       ? [{ text: `fdt addr \${${dt.addressVariable}}` }, { text: `fdt move \${${dt.addressVariable}} ${hex(dtbAddress)} ${hex(UBOOT_DT_SLOT)}` }]
       : []),
@@ -93,20 +96,28 @@ export function buildBootPlan(system: SystemSpec, opts: BootPlanOptions): BootPl
     // Boot with the DT where the plan put it, room to grow included: without this U-Boot copies it
     // to an address its allocator picks (top of RAM on the virtual board), blind to Xen's modules.
     { text: 'setenv fdt_high 0xffffffffffffffff' },
-    { text: `booti ${hex(xenAddress)} - ${hex(dtbAddress)}` },
   ];
-  checkCommandLengths(system, board, commands);
-  return { files, xenBootargs, dom0, domains, commands: commands.map((c) => c.text), dtbAddress, xenAddress };
+  const steps = [
+    ...networkSteps(opts.network ?? board.network),
+    ...files.map((f) => loadStep(f, board.budgets.tftpMsPerMiB)),
+    ...dtEdits.map(fdtStep),
+    launchStep(xenAddress, dtbAddress),
+  ];
+  checkCommandLengths(system, board, steps);
+  return { files, xenBootargs, dom0, domains, steps, conswitchKey: system.xen.conswitch, dtbAddress, xenAddress };
 }
 
-/** The commands as a U-Boot script, with a header saying what goes where (for `hil plan` and debugging). */
+/** The plan's U-Boot commands, in order. */
+export const planCommands = (plan: BootPlan): string[] => plan.steps.map((s) => s.command);
+
+/** The whole boot as a U-Boot script, typed at the prompt as it is; a header says what goes where. */
 export function renderScript(plan: BootPlan): string {
   const who = [...plan.domains.map((d) => d.name), ...(plan.dom0 ? ['dom0'] : [])].join(', ');
   const header = [
-    `# hil boot plan: Xen with ${who}; run after network setup (ipaddr/serverip or dhcp)`,
+    `# hil boot plan: Xen with ${who}; console switch: Ctrl-${plan.conswitchKey[0].toUpperCase()} three times`,
     ...plan.files.map((f) => `#   ${hex(f.address)}  ${f.tftpName}  ${f.size} bytes  ${f.path}`),
   ];
-  return [...header, ...plan.commands, ''].join('\n');
+  return [...header, ...planCommands(plan), ''].join('\n');
 }
 
 /** Asks the table for every file, in load order: device tree, Xen, dom0's, then each domU's. */

@@ -95,7 +95,7 @@ export async function openBoardSession(options: Omit<RunBoardOptions, 'suites'>,
   const tftpRoot = join(options.reportDir, 'tftp');
   mkdirSync(tftpRoot, { recursive: true });
   const plan = await prepareBoot(options, system, tftpRoot);
-  const session = new BoardSession(options.board, { reportDir: options.reportDir, log: options.log, conswitchKey: system.xen.conswitch, hasDom0: !!system.dom0 });
+  const session = new BoardSession(options.board, { reportDir: options.reportDir, log: options.log, conswitchKey: plan.conswitchKey, hasDom0: !!plan.dom0 });
   const tftp = startTftp(session, tftpRoot, join(options.reportDir, 'tftp.log'));
   let closed: Promise<void> | undefined;
   // Idempotent: the run, Ctrl-C and a failed start may all ask.
@@ -130,7 +130,7 @@ export async function prepareBoot(options: Omit<RunBoardOptions, 'suites'>, syst
     const artifact = resolveArtifact(options.images, nameOrPath);
     return { name: artifact.name, path: artifact.path, size: artifact.size };
   };
-  const plan = buildBootPlan(system, { board: board.profile, resolve });
+  const plan = buildBootPlan(system, { board: board.profile, network: board.network, resolve });
   await stageFiles(plan, tftpRoot);
   return plan;
 }

@@ -11,7 +11,8 @@ const DOM0 = 'Domain-0';
 export async function waitForDomains(session: BoardSession, plan: BootPlan): Promise<void> {
   const { console: con, clock } = session;
   const budgets = session.board.profile.budgets;
-  await con.expect('Starting kernel', { stage: 'uboot: booti', timeoutMs: 15000, failOn: UBOOT_ERRORS });
+  const launch = plan.steps[plan.steps.length - 1];
+  await con.expect('Starting kernel', { stage: launch.stage, timeoutMs: launch.timeoutMs, failOn: UBOOT_ERRORS });
   clock.mark(MARK.startingKernel);
   const banner = await con.expect(/Xen version (\S+)\s/, { stage: 'xen: banner', timeoutMs: budgets.xenBannerMs, failOn: BOOT_ERRORS });
   session.log(`Xen ${banner.match[1]} started`);

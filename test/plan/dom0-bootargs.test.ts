@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { qemuVirtArm64 } from '../../boards/qemu-virt-arm64.ts';
 import { loadSystemFile, parseSystem } from '../../harness/plan/system-file.ts';
-import { buildBootPlan } from '../../harness/plan/uboot-commands.ts';
+import { buildBootPlan, planCommands } from '../../harness/plan/uboot-commands.ts';
 import { qemuBoard, resolverFor, scratch, standardFiles } from './fixtures.ts';
 
 const SYSTEM = 'dom0:\n  kernel: linux\n  ramdisk: dom0-initramfs\n  bootargs: "console=hvc0 pci=nomsi"\n  memory: 512M\n  vcpus: 1\n';
@@ -22,7 +22,7 @@ describe('plan: dom0 command line from the board and the system', () => {
     const board = qemuBoard({ dom0Bootargs: 'hil.eth0=off hil.eth1=10.0.2.15/24,10.0.2.2' });
     const plan = buildBootPlan(parseSystem(SYSTEM, 'a.yaml'), { board, resolve: resolverFor(files) });
     assert.equal(plan.dom0?.bootargs, 'hil.eth0=off hil.eth1=10.0.2.15/24,10.0.2.2 console=hvc0 pci=nomsi');
-    assert.ok(plan.commands.some((c) => c.includes('hil.eth1=10.0.2.15/24,10.0.2.2 console=hvc0 pci=nomsi')), 'in the DT module bootargs');
+    assert.ok(planCommands(plan).some((c) => c.includes('hil.eth1=10.0.2.15/24,10.0.2.2 console=hvc0 pci=nomsi')), 'in the DT module bootargs');
   });
 
   it('a board without dom0 arguments leaves the system’s alone', () => {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSystem } from '../../harness/plan/system-file.ts';
-import { buildBootPlan, type BootPlan } from '../../harness/plan/uboot-commands.ts';
+import { buildBootPlan, planCommands, type BootPlan } from '../../harness/plan/uboot-commands.ts';
 import { applyWithFdtput, fdtget, hushWords } from './fdt-shell.ts';
 import { makeFile, qemuBoard, resolverFor, scratch, standardFiles } from './fixtures.ts';
 
@@ -61,7 +61,7 @@ describe('plan: fdt commands applied to a real DTB with fdtput', function () {
     plan = buildBootPlan(parseSystem(SYSTEM, 'full.yaml'), { board: qemuBoard(), resolve: resolverFor(files) });
     dtb = join(dir, 'edited.dtb');
     copyFileSync(virt, dtb);
-    applyWithFdtput(plan.commands, dtb);
+    applyWithFdtput(planCommands(plan), dtb);
   });
   after(() => cleanup());
 
@@ -152,7 +152,7 @@ describe('plan: fdt commands applied to a real DTB with fdtput', function () {
     const p = buildBootPlan(system, { board, resolve: resolverFor({ ...files, linux: makeFile(dir, 'k2', 4321) }) });
     const edited = join(dir, 'high.dtb');
     copyFileSync(files['virt.dtb'], edited);
-    applyWithFdtput(p.commands, edited);
+    applyWithFdtput(planCommands(p), edited);
     const address = p.files.find((f) => f.tftpName === 'linux')!.address;
     assert.deepEqual(fdtget.cells(edited, '/chosen', '#address-cells'), [2]);
     assert.deepEqual(fdtget.cells(edited, `/chosen/domU-hi/module@${address.toString(16)}`, 'reg'), [8, address - 0x800000000, 4321]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ConfigError, HilError } from '../../harness/errors.ts';
 import { parseSystem } from '../../harness/plan/system-file.ts';
-import { buildBootPlan, renderScript, type BootPlanOptions } from '../../harness/plan/uboot-commands.ts';
+import { buildBootPlan, planCommands, renderScript, type BootPlanOptions } from '../../harness/plan/uboot-commands.ts';
 import { hushWords } from './fdt-shell.ts';
 import { makeArm64Image, makeFile, qemuBoard, resolverFor, scratch, standardFiles, TWO_DOMUS } from './fixtures.ts';
 
@@ -43,18 +43,21 @@ describe('plan: U-Boot commands', function () {
       ],
     );
     assert.deepEqual(
-      p.commands.slice(0, 6),
-      ['tftpb 0x40200000 virt.dtb', 'tftpb 0x40400000 xen', 'tftpb 0x40600000 linux', 'tftpb 0x40a00000 domu-initramfs', 'fdt addr 0x40200000', 'fdt resize 0x10000'],
+      planCommands(p).slice(0, 11),
+      [
+        ...['setenv ipaddr 10.0.2.15', 'setenv serverip 10.0.2.2', 'setenv netmask 255.255.255.0', 'setenv tftpblocksize 1468', 'setenv tftpwindowsize 8'],
+        ...['tftpb 0x40200000 virt.dtb', 'tftpb 0x40400000 xen', 'tftpb 0x40600000 linux', 'tftpb 0x40a00000 domu-initramfs', 'fdt addr 0x40200000', 'fdt resize 0x10000'],
+      ],
     );
-    assert.deepEqual(p.commands.slice(-2), ['setenv fdt_high 0xffffffffffffffff', 'booti 0x40400000 - 0x40200000'], 'the DT is used in place');
+    assert.deepEqual(planCommands(p).slice(-2), ['setenv fdt_high 0xffffffffffffffff', 'booti 0x40400000 - 0x40200000'], 'the DT is used in place');
     assert.equal(p.xenAddress, 0x40400000);
     assert.equal(p.dtbAddress, 0x40200000);
   });
 
   it('sizes each module from its file and gives domains their final bootargs', function () {
     const p = plan(TWO_DOMUS);
-    assert.ok(p.commands.includes('fdt set /chosen/domU-alpha/module@40600000 reg <0x40600000 0x2dc6c0>'));
-    assert.ok(p.commands.includes('fdt set /chosen/domU-beta/module@40a00000 reg <0x40a00000 0x12d687>'));
+    assert.ok(planCommands(p).includes('fdt set /chosen/domU-alpha/module@40600000 reg <0x40600000 0x2dc6c0>'));
+    assert.ok(planCommands(p).includes('fdt set /chosen/domU-beta/module@40a00000 reg <0x40a00000 0x12d687>'));
     assert.deepEqual(
       p.domains.map((d) => [d.name, d.node, d.memoryKb, d.vcpus, d.vpl011, d.bootargs]),
       [
@@ -79,21 +82,45 @@ describe('plan: U-Boot commands', function () {
     assert.equal(plan(TWO_DOMUS).xenBootargs, 'console=dtuart dtuart=/pl011@9000000 sched=credit2', "default conswitch 'a' is left off");
   });
 
+  it('is a list of typed steps: each with its stage and time limit, each fetch with its file, the launch last', function () {
+    const p = plan(TWO_DOMUS);
+    const last = p.steps.at(-1)!;
+    assert.deepEqual([last.command, last.stage, last.launch], ['booti 0x40400000 - 0x40200000', 'uboot: booti', true]);
+    assert.equal(p.steps.filter((s) => s.launch).length, 1);
+    const loads = p.steps.filter((s) => s.file);
+    assert.deepEqual(loads.map((s) => [s.stage, s.file!.tftpName]), p.files.map((f) => [`uboot: tftp ${f.tftpName}`, f.tftpName]));
+    const linux = loads.find((s) => s.file!.tftpName === 'linux')!;
+    const budget = qemuBoard().budgets.tftpMsPerMiB;
+    assert.equal(linux.timeoutMs, Math.ceil(10000 + (linux.file!.size / 1048576) * budget), 'a fetch gets the board budget for its size');
+    const bootargs = p.steps.find((s) => s.command.includes('domU-alpha') && s.command.includes(' bootargs '))!;
+    assert.equal(bootargs.field, 'domus[0].bootargs');
+    assert.ok(p.steps.every((s) => s.timeoutMs > 0 && s.stage.startsWith('uboot: ')));
+    assert.equal(p.conswitchKey, 'a');
+  });
+
+  it('sets the network up as the board reaches the lab: the profile by default, the lab file when it says otherwise', function () {
+    const dhcp = plan(TWO_DOMUS, { network: { mode: 'dhcp', serverip: '192.0.2.1' } });
+    const network = dhcp.steps.filter((s) => s.stage === 'uboot: network setup');
+    assert.deepEqual(network.map((s) => s.command), ['setenv autoload no', 'dhcp', 'setenv serverip 192.0.2.1', 'setenv tftpblocksize 1468', 'setenv tftpwindowsize 8']);
+    assert.ok(network[1].timeoutMs > network[0].timeoutMs, 'dhcp waits for a lease');
+    assert.equal(dhcp.steps.indexOf(network.at(-1)!), network.length - 1, 'network first');
+  });
+
   it('with the DT held by U-Boot: copies it into the window before editing, and loads no DTB', function () {
     const board = qemuBoard({ deviceTree: { source: 'uboot', addressVariable: 'fdt_addr' } });
     const p = plan(TWO_DOMUS, { board });
     assert.ok(!p.files.some((f) => f.tftpName === 'virt.dtb'));
-    const at = p.commands.indexOf('fdt addr ${fdt_addr}');
-    assert.ok(at > 0 && p.commands.slice(0, at).every((c) => c.startsWith('tftpb')));
-    assert.deepEqual(p.commands.slice(at, at + 4), ['fdt addr ${fdt_addr}', 'fdt move ${fdt_addr} 0x40200000 0x200000', 'fdt addr 0x40200000', 'fdt resize 0x10000']);
+    const at = planCommands(p).indexOf('fdt addr ${fdt_addr}');
+    assert.ok(at > 0 && p.steps.slice(0, at).every((s) => s.file || s.stage === 'uboot: network setup'));
+    assert.deepEqual(planCommands(p).slice(at, at + 4), ['fdt addr ${fdt_addr}', 'fdt move ${fdt_addr} 0x40200000 0x200000', 'fdt addr 0x40200000', 'fdt resize 0x10000']);
     assert.equal(p.xenAddress, 0x40400000);
   });
 
   it('uses two address cells when the window reaches above 4 GiB', function () {
     const board = qemuBoard({ loadWindow: { start: 0x800000000, end: 0x880000000 } });
     const p = plan(TWO_DOMUS, { board });
-    assert.ok(p.commands.includes('fdt set /chosen \\#address-cells <0x2>'));
-    assert.ok(p.commands.includes('fdt set /chosen/domU-alpha/module@800400000 reg <0x8 0x400000 0x2dc6c0>'), p.commands.join('\n'));
+    assert.ok(planCommands(p).includes('fdt set /chosen \\#address-cells <0x2>'));
+    assert.ok(planCommands(p).includes('fdt set /chosen/domU-alpha/module@800400000 reg <0x8 0x400000 0x2dc6c0>'), planCommands(p).join('\n'));
   });
 
   it('gives two different files with the same name distinct TFTP names', function () {
@@ -152,8 +179,8 @@ describe('plan: U-Boot commands', function () {
     const lines = script.trimEnd().split('\n');
     const comments = lines.filter((l) => l.startsWith('#'));
     assert.ok(comments.length >= 1 + p.files.length);
-    assert.deepEqual(lines.slice(comments.length), p.commands);
+    assert.deepEqual(lines.slice(comments.length), planCommands(p));
     for (const l of comments) assert.deepEqual(hushWords(l), []);
-    for (const c of p.commands.filter((c) => !c.includes('${'))) assert.ok(hushWords(c).length >= 2, c);
+    for (const c of planCommands(p).filter((c) => !c.includes('${'))) assert.ok(hushWords(c).length >= 2, c);
   });
 });

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dumpDeviceTree } from '../../harness/power/qemu-machine.ts';
 import { parseSystem } from '../../harness/plan/system-file.ts';
-import { buildBootPlan, stageFiles, type BootPlan } from '../../harness/plan/uboot-commands.ts';
+import { buildBootPlan, planCommands, stageFiles, type BootPlan } from '../../harness/plan/uboot-commands.ts';
 import { DEFAULT_OUT_DIR } from '../../images/recipe.ts';
 import { makeArm64Image, makeFile, qemuBoard, resolverFor, scratch } from './fixtures.ts';
 import { parseFdtPrint, QemuUboot } from './qemu-uboot.ts';
@@ -57,7 +57,6 @@ describe('plan: commands in the real U-Boot 2023.01 under QEMU @e2e', function (
     await stageFiles(plan, join(dir, 'tftp'));
     board = new QemuUboot(join(dir, 'tftp'));
     await board.interrupt();
-    for (const c of ['setenv ipaddr 10.0.2.15', 'setenv serverip 10.0.2.2', 'setenv tftpblocksize 1468']) await board.run(c);
   });
   after(function () {
     board?.kill();
@@ -70,14 +69,14 @@ describe('plan: commands in the real U-Boot 2023.01 under QEMU @e2e', function (
       board: qemuBoard({ deviceTree: { source: 'uboot', addressVariable: 'fdtcontroladdr' } }),
       resolve: resolverFor(files),
     });
-    for (const c of p.commands.filter((c) => !/^(tftpb|booti) /.test(c))) assert.doesNotMatch(await board!.run(c), U_BOOT_ERRORS, c);
+    for (const c of planCommands(p).filter((c) => !/^(tftpb|booti) /.test(c))) assert.doesNotMatch(await board!.run(c), U_BOOT_ERRORS, c);
     assert.match(await board!.run('fdt addr'), /0*40200000/i, 'the working DT is the copy in the load window');
     const chosen = parseFdtPrint(await board!.run('fdt print /chosen'), '/chosen');
     assert.equal(chosen.get('/chosen/domU-alpha')?.get('compatible'), '"xen,domain"');
   });
 
-  it('loads every file with its planned size and applies every fdt command without an error', async function () {
-    for (const c of plan.commands.slice(0, -1)) {
+  it('sets up the network, loads every file with its planned size and applies every fdt command without an error', async function () {
+    for (const c of planCommands(plan).slice(0, -1)) {
       const out = await board!.run(c, 20000);
       assert.doesNotMatch(out, U_BOOT_ERRORS, `${c}\n${out}`);
       const file = plan.files.find((f) => c === `tftpb 0x${f.address.toString(16)} ${f.tftpName}`);
@@ -111,7 +110,7 @@ describe('plan: commands in the real U-Boot 2023.01 under QEMU @e2e', function (
 
   it('Xen 4.17 builds the domUs from it, in file order (needs the built xen image)', async function () {
     requireOrSkip(this, realXen ? undefined : 'the built Xen image in images/build (run `npx hil setup`)');
-    board!.send(plan.commands.at(-1)!);
+    board!.send(planCommands(plan).at(-1)!);
     // fdt_high: U-Boot hands Xen the DT where the plan put it instead of a copy of its choosing.
     await board!.waitFor(`Using Device Tree in place at ${plan.dtbAddress.toString(16).padStart(16, '0')}`, 15000);
     await board!.waitFor('Starting kernel', 15000);

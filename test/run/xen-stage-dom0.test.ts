@@ -7,6 +7,7 @@ import type { BootPlan, PlannedDomain } from '../../harness/plan/uboot-commands.
 import { MARK } from '../../harness/report/marks.ts';
 import { BoardSession } from '../../harness/run/board-session.ts';
 import { waitForDomains } from '../../harness/run/xen-stage.ts';
+import { launchStep } from '../../harness/plan/boot-steps.ts';
 import { fakeBoard } from './fake-board.ts';
 
 const domain = (name: string): PlannedDomain => ({ name, node: `/chosen/domU-${name}`, vcpus: 1, memoryKb: 262144, enhanced: name === 'pv', vpl011: true, bootargs: '' });
@@ -15,7 +16,8 @@ const plan = (dom0: boolean): BootPlan => ({
   xenBootargs: '',
   dom0: dom0 ? { vcpus: 1, memoryKb: 524288, bootargs: 'console=hvc0' } : undefined,
   domains: [domain('pv')],
-  commands: [],
+  steps: [launchStep(0, 0)],
+  conswitchKey: 'a',
   dtbAddress: 0,
   xenAddress: 0,
 });
