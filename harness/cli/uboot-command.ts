@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HilError } from '../errors.ts';
 import { BoardSession } from '../run/board-session.ts';
+import { BootStrategy } from '../run/boot-strategy.ts';
 import { parseCommandArgs } from './args.ts';
 import { BOARD_OPTIONS } from './board-args.ts';
 import { withHeldBoard } from './held-board.ts';
@@ -21,9 +22,8 @@ export async function ubootCommand(args: string[]): Promise<number> {
     const session = new BoardSession(board, { reportDir: dir, log });
     onStop(() => session.close());
     await session.open();
-    log(`power on ${board.name}, waiting for U-Boot (transcript: ${session.transcript.path})`);
-    await session.powerOn();
-    await session.uboot.stopAutoboot(board.profile.budgets.ubootPromptMs);
+    log(`transcript: ${session.transcript.path}`);
+    await new BootStrategy(session).transition('uboot');
     let status = 0;
     for (const command of positionals) {
       const result = await session.uboot.run(command, { allowFailure: true, timeoutMs: 60000 });

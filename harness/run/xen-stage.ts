@@ -9,6 +9,12 @@ const DOM0 = 'Domain-0';
 
 /** Follows Xen's boot on the console until dom0 (if planned) and every planned domU have printed their readiness lines. */
 export async function waitForDomains(session: BoardSession, plan: BootPlan): Promise<void> {
+  await waitForXen(session, plan);
+  await waitForReadiness(session, plan);
+}
+
+/** From the launch to Xen's end of boot: the kernel starts, Xen prints its banner, creates every planned domain, frees its init memory. */
+export async function waitForXen(session: BoardSession, plan: BootPlan): Promise<void> {
   const { console: con, clock } = session;
   const budgets = session.board.profile.budgets;
   const launch = plan.steps[plan.steps.length - 1];
@@ -27,6 +33,12 @@ export async function waitForDomains(session: BoardSession, plan: BootPlan): Pro
     });
   }
   await con.expect(/Freed \d+kB init memory/, { stage: 'xen: finish boot', timeoutMs: budgets.xenInitMs, failOn: BOOT_ERRORS });
+}
+
+/** After Xen's boot: until dom0 (if planned) and every planned domU have printed their readiness lines, each within its budget. */
+export async function waitForReadiness(session: BoardSession, plan: BootPlan): Promise<void> {
+  const { console: con, clock } = session;
+  const budgets = session.board.profile.budgets;
   const waiting = new Set(plan.domains.map((d) => d.name));
   if (plan.dom0) waiting.add(DOM0);
   const budgetEnds = new Map([...waiting].map((n) => [n, clock.now() + (n === DOM0 ? budgets.dom0ReadyMs ?? budgets.domuReadyMs : budgets.domuReadyMs)]));

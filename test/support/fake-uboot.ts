@@ -15,7 +15,10 @@ export class FakeUBoot extends MemoryTransport {
     this.onWrite = (text) => this.type(text);
   }
 
+  /** A power-on: a fresh U-Boot prints its banner and counts down again. */
   powerOn(): void {
+    this.line = '';
+    this.interrupted = false;
     this.emit('\r\n\r\nU-Boot 2023.01 (fake)\r\n\r\nDRAM:  2 GiB\r\nHit any key to stop autoboot:  2 ');
   }
 
