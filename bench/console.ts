@@ -12,7 +12,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Console } from '../harness/console/console.ts';
-import { DomainSplitter } from '../harness/console/domain-splitter.ts';
+import { DomainSplitter } from '../harness/xen/domain-splitter.ts';
 import { BOOT_ERRORS } from '../harness/console/failure-patterns.ts';
 import { Screen } from '../harness/console/screen.ts';
 import { READINESS_RE } from '../harness/xen/readiness.ts';
@@ -83,12 +83,10 @@ function splitterSetup(): Setup {
 function consoleSetup(options: { split?: boolean; failOn?: boolean; xenModel?: boolean; screen?: Screen }): Setup {
   const transport = new MemoryTransport();
   const con = new Console(transport, { board: 'bench' });
-  const splitter = new DomainSplitter({ holdMs: 0 });
+  // The Xen model reads the line through its own splitter: one split either way.
+  const model = options.xenModel ? new XenConsoleModel(() => performance.now(), { holdMs: 0 }) : undefined;
+  const splitter = model?.splitter ?? new DomainSplitter({ holdMs: 0 });
   if (options.split !== false) con.onText((t) => splitter.push(t));
-  if (options.xenModel) {
-    const model = new XenConsoleModel(() => performance.now());
-    con.onLine((l) => model.line(l));
-  }
   const screen = options.screen;
   if (screen) splitter.onPiece((p) => p.stream === 'DOM1' && screen.write(p.content));
   let matches = 0;

@@ -41,8 +41,8 @@ export class BoardSession {
     this.transcript = new Transcript({ path: join(options.reportDir, 'console', 'raw.log'), now: () => this.clock.now() });
     this.console = new Console(board.console, { board: board.name, transcript: this.transcript });
     this.uboot = new UBootDriver(this.console, board.profile.uboot);
-    this.xen = new XenConsoleModel(() => this.clock.now());
-    this.console.onLine((line) => this.xen.line(line));
+    this.xen = new XenConsoleModel(() => this.clock.now(), { hasDom0: options.hasDom0 });
+    this.console.onText((text) => this.xen.push(text));
     this.xen.onEvent((event, ms) => this.markXenEvent(event, ms));
     this.domains = new DomainConsoles({
       console: this.console,
@@ -50,7 +50,6 @@ export class BoardSession {
       transcriptDir: join(options.reportDir, 'console'),
       now: () => this.clock.now(),
       conswitchKey: options.conswitchKey,
-      hasDom0: options.hasDom0,
     });
   }
 
@@ -64,7 +63,7 @@ export class BoardSession {
 
   async powerOn(): Promise<void> {
     this.clock.reset();
-    this.domains.splitter.reset();
+    this.xen.reset();
     this.transcript.mark(`power on (${this.board.power.description})`);
     this.powered = true;
     await this.board.power.on();

@@ -34,7 +34,7 @@ export function ensureClientKey(options: ClientKeyOptions = {}): ClientKey {
   if (!existsSync(privateKeyFile)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'hil' });
+    const pair = generateEd25519();
     // 'wx': never overwrite a key another process wrote meanwhile.
     try {
       writeFileSync(privateKeyFile, pair.private, { mode: 0o600, flag: 'wx' });
@@ -44,6 +44,19 @@ export function ensureClientKey(options: ClientKeyOptions = {}): ClientKey {
     }
   }
   return { privateKeyFile, publicKey: publicKeyOf(privateKeyFile) };
+}
+
+/**
+ * A new ed25519 key pair in OpenSSH format. ssh2 1.17's generator now and then (about 1 key in 300,
+ * seen here) writes a 31-byte public key, dropping a leading zero byte, which nothing can read back:
+ * each key is parsed before it is used, and a malformed one is generated again.
+ */
+export function generateEd25519(): { private: string; public: string } {
+  for (let attempt = 1; ; attempt++) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'hil' });
+    if (!(ssh2.utils.parseKey(pair.private) instanceof Error)) return pair;
+    if (attempt === 10) throw new HilError('could not generate a readable ed25519 SSH key (ssh2 wrote 10 malformed ones)', { code: 'SSH_KEY' });
+  }
 }
 
 /** The public key line of a private key file (OpenSSH or PEM, unencrypted); checks the file's mode. */

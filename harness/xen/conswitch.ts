@@ -1,6 +1,6 @@
 import type { Console } from '../console/console.ts';
-import { formatConsoleTail, HilError } from '../errors.ts';
-import { FOCUS_RE } from './xen-console.ts';
+import { ConsoleTimeoutError, formatConsoleTail, HilError } from '../errors.ts';
+import type { XenConsoleModel } from './xen-console.ts';
 
 export interface ConsoleSwitchOptions {
   /** Xen's `conswitch=` key; Ctrl plus this letter, pressed three times, moves the input focus. Default 'a'. */
@@ -9,8 +9,6 @@ export interface ConsoleSwitchOptions {
   maxPresses?: number;
   /** How long to wait for Xen's "*** Serial input to" line after a press. Default 3000 ms. */
   pressTimeoutMs?: number;
-  /** The focus when known from boot (Xen's last "*** Serial input to" line). */
-  initialFocus?: () => string | undefined;
 }
 
 /** `Xen` or `DOMn`: where Xen sends what is typed on the serial line. */
@@ -22,16 +20,22 @@ export type FocusTarget = string;
  * (4.17 passes through DOM0 even without a dom0; 4.18+ skips absent domains).
  */
 export class XenConsoleSwitch {
-  private current?: FocusTarget;
   readonly seen: FocusTarget[] = [];
+  private announced?: (target: FocusTarget) => void;
 
+  /** `xen` reads the serial line: its focus is the one focus of the board, this class only presses. */
   constructor(
     private readonly console: Console,
+    private readonly xen: Pick<XenConsoleModel, 'focus' | 'onEvent'>,
     private readonly options: ConsoleSwitchOptions = {},
-  ) {}
+  ) {
+    xen.onEvent((event) => {
+      if (event.kind === 'focus') this.announced?.(event.target);
+    });
+  }
 
-  get focus(): FocusTarget | undefined {
-    return this.current ?? this.options.initialFocus?.();
+  get focus(): FocusTarget {
+    return this.xen.focus;
   }
 
   /** The byte Xen reacts to: Ctrl + key. */
@@ -60,11 +64,23 @@ export class XenConsoleSwitch {
 
   /** One press of the triple; resolves with the new focus Xen reports. */
   async press(): Promise<FocusTarget> {
-    this.console.discard();
-    await this.console.send(this.switchByte.repeat(3));
-    const m = await this.console.expect(FOCUS_RE, { stage: 'xen: console switch', timeoutMs: this.options.pressTimeoutMs ?? 3000 });
-    this.current = m.match[1];
-    this.seen.push(this.current);
-    return this.current;
+    const timeoutMs = this.options.pressTimeoutMs ?? 3000;
+    let timer: NodeJS.Timeout | undefined;
+    const next = new Promise<FocusTarget>((resolve, reject) => {
+      this.announced = resolve;
+      timer = setTimeout(() => {
+        const expected = 'a "*** Serial input to" line';
+        reject(new ConsoleTimeoutError({ stage: 'xen: console switch', expected, timeoutMs, lastLines: this.console.lastLines(), board: this.console.board }));
+      }, timeoutMs);
+    });
+    try {
+      await this.console.send(this.switchByte.repeat(3));
+      const target = await next;
+      this.seen.push(target);
+      return target;
+    } finally {
+      clearTimeout(timer);
+      this.announced = undefined;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { Console } from '../console/console.ts';
-import { DomainSplitter, type SplitPiece } from '../console/domain-splitter.ts';
-import { DomainTranscripts } from '../console/domain-transcripts.ts';
+import type { SplitPiece } from './domain-splitter.ts';
+import { DomainTranscripts } from './domain-transcripts.ts';
 import { Screen } from '../console/screen.ts';
 import { HilError } from '../errors.ts';
 import { XenConsoleSwitch } from './conswitch.ts';
@@ -17,8 +17,6 @@ export interface DomainConsolesOptions {
   conswitchKey?: string;
   /** How long to wait for Xen's answer to one conswitch press. Default 3000 ms. */
   pressTimeoutMs?: number;
-  /** Whether the system booted has a dom0 (text without Xen's prefix is then dom0's). Default true. */
-  hasDom0?: boolean;
 }
 
 /**
@@ -27,7 +25,6 @@ export interface DomainConsolesOptions {
  * time: a domain's keystrokes never land in another's shell.
  */
 export class DomainConsoles {
-  readonly splitter: DomainSplitter;
   readonly switch: XenConsoleSwitch;
   private readonly transcripts: DomainTranscripts;
   private readonly domains = new Map<number, DomainConsole>();
@@ -36,11 +33,9 @@ export class DomainConsoles {
 
   constructor(private readonly options: DomainConsolesOptions) {
     const { console, xen } = options;
-    this.splitter = new DomainSplitter({ nameOf: (domid) => xen.domains.find((d) => d.domid === domid)?.name, hasDom0: options.hasDom0 });
     this.transcripts = new DomainTranscripts({ dir: options.transcriptDir, now: options.now });
-    this.switch = new XenConsoleSwitch(console, { key: options.conswitchKey, pressTimeoutMs: options.pressTimeoutMs, initialFocus: () => xen.focus });
-    this.splitter.onPiece((piece) => this.route(piece));
-    console.onText((text) => this.splitter.push(text));
+    this.switch = new XenConsoleSwitch(console, xen, { key: options.conswitchKey, pressTimeoutMs: options.pressTimeoutMs });
+    xen.splitter.onPiece((piece) => this.route(piece));
   }
 
   /** The console of the domU with this configured name (it must have printed its readiness line). */
@@ -81,7 +76,7 @@ export class DomainConsoles {
   }
 
   close(): void {
-    this.splitter.flush();
+    this.options.xen.splitter.flush();
     this.transcripts.close();
     for (const s of this.screens.values()) s.dispose();
   }

@@ -1,4 +1,6 @@
+import { DomainSplitter } from './domain-splitter.ts';
 import { READINESS_RE } from './readiness.ts';
+import { StreamLines, type StreamLine } from './stream-lines.ts';
 
 /** What Xen and its guests printed during boot, read from the console one line at a time. */
 export interface XenDomainSeen {
@@ -15,7 +17,7 @@ export type XenEvent =
   | { kind: 'banner'; version: string }
   | { kind: 'domu-loaded'; domid: number }
   | { kind: 'init-done' }
-  | { kind: 'domu-ready'; domid: number | undefined; name: string }
+  | { kind: 'domu-ready'; domid: number; name: string }
   | { kind: 'focus'; target: string };
 
 // Xen 4.17 prints the memory as bare hex KB, 4.18+ with 0x.
@@ -23,21 +25,42 @@ const LOADING_DOMU = /\*\*\* LOADING DOMU cpus=(\d+) memory=(?:0x)?([0-9a-fA-F]+
 const LOADING_KERNEL = /^Loading d(\d+) kernel from boot module/;
 const BANNER = /^Xen version (\S+)/;
 const INIT_DONE = /^Freed \d+kB init memory/;
-const GUEST_LINE = /^DOM(\d+): (.*)$/;
-/** Xen prefixes its lines with "(XEN) " and, with console_timestamps, a bracketed time. */
-const XEN_PREFIX = /^\(XEN\) (?:\[[^\]]*\] )?/;
-export const FOCUS_RE = /\*\*\* Serial input to (Xen|DOM\d+)/;
 
-/** Reads Xen's boot messages into domains and events; feed it console lines. */
+export interface XenConsoleOptions {
+  /** Whether the system booted has a dom0 (text without Xen's prefix is then dom0's). Default true. */
+  hasDom0?: boolean;
+  /** How long the splitter holds back a possible line head (DomainSplitterOptions.holdMs). */
+  holdMs?: number;
+}
+
+/**
+ * The one reader of a Xen board's serial line: feed it every byte received (push). Its splitter
+ * attributes each byte to firmware, Xen, dom0 or a domU and owns the input focus; from the complete
+ * lines of each stream it learns Xen's version, the domains Xen created, and each domain's name and
+ * readiness (from the domain's own stream, so domids that come out reversed do not matter).
+ */
 export class XenConsoleModel {
   readonly domains: XenDomainSeen[] = [];
+  readonly splitter: DomainSplitter;
   version?: string;
   private pending?: { vcpus: number; memoryKb: number };
-  /** Where Xen sends serial input: "Xen" or "DOMn"; the focused domU's output has no DOMn prefix. */
-  focus?: string;
+  private readonly lines: StreamLines;
   private readonly listeners: Array<(e: XenEvent, ms: number) => void> = [];
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    options: XenConsoleOptions = {},
+  ) {
+    this.splitter = new DomainSplitter({ nameOf: (domid) => this.domains.find((d) => d.domid === domid)?.name, hasDom0: options.hasDom0, holdMs: options.holdMs });
+    this.lines = new StreamLines((line) => this.line(line));
+    this.splitter.onPiece((piece) => this.lines.add(piece));
+    this.splitter.onFocus((target) => this.emit({ kind: 'focus', target }));
+  }
+
+  /** Where Xen sends serial input: `Xen` or `DOMn`, as its last `*** Serial input to` line said. */
+  get focus(): string {
+    return this.splitter.focus;
+  }
 
   onEvent(listener: (e: XenEvent, ms: number) => void): void {
     this.listeners.push(listener);
@@ -47,17 +70,26 @@ export class XenConsoleModel {
     return this.domains.find((d) => d.name === name);
   }
 
-  /** Guest readiness lines that arrived while no domid was known (e.g. printed by the focused domain). */
-  readonly unattributedReady: string[] = [];
+  /** Received text (latin1: one char per byte). */
+  push(text: string): void {
+    this.splitter.push(text);
+  }
 
-  line(raw: string): void {
-    const focus = FOCUS_RE.exec(raw);
-    if (focus) {
-      this.focus = focus[1];
-      this.emit({ kind: 'focus', target: focus[1] });
-    }
-    if (!XEN_PREFIX.test(raw)) return;
-    const text = raw.replace(XEN_PREFIX, '');
+  /** At power-on: what follows is a new boot, from the firmware on. */
+  reset(): void {
+    this.splitter.reset();
+    this.lines.clear();
+    this.domains.length = 0;
+    this.version = undefined;
+    this.pending = undefined;
+  }
+
+  private line({ stream, domid, text }: StreamLine): void {
+    if (stream === 'xen') this.xenLine(text);
+    else if (domid) this.guestLine(domid, text);
+  }
+
+  private xenLine(text: string): void {
     let m: RegExpExecArray | null;
     if ((m = BANNER.exec(text))) {
       this.version = m[1];
@@ -65,29 +97,22 @@ export class XenConsoleModel {
     } else if ((m = LOADING_DOMU.exec(text))) {
       this.pending = { vcpus: Number(m[1]), memoryKb: parseInt(m[2], 16) };
     } else if ((m = LOADING_KERNEL.exec(text)) && this.pending) {
-      const domid = Number(m[1]);
-      this.domains.push({ domid, ...this.pending, loadedMs: Math.round(this.now()) });
+      const id = Number(m[1]);
+      this.domains.push({ domid: id, ...this.pending, loadedMs: Math.round(this.now()) });
       this.pending = undefined;
-      this.emit({ kind: 'domu-loaded', domid });
+      this.emit({ kind: 'domu-loaded', domid: id });
     } else if (INIT_DONE.test(text)) {
       this.emit({ kind: 'init-done' });
-    } else {
-      this.guestLine(text);
     }
   }
 
-  private guestLine(text: string): void {
-    const guest = GUEST_LINE.exec(text);
-    const ready = READINESS_RE.exec(guest ? guest[2] : text);
+  private guestLine(domid: number, text: string): void {
+    const ready = READINESS_RE.exec(text);
     if (!ready) return;
-    const focused = this.focus?.startsWith('DOM') ? Number(this.focus.slice(3)) : undefined;
-    const domid = guest ? Number(guest[1]) : focused;
     const domain = this.domains.find((d) => d.domid === domid);
     if (domain) {
       domain.name = ready[1];
       domain.readyMs = Math.round(this.now());
-    } else {
-      this.unattributedReady.push(ready[1]);
     }
     this.emit({ kind: 'domu-ready', domid, name: ready[1] });
   }

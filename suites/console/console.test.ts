@@ -78,7 +78,7 @@ describe('console', function () {
 
   it('keeps per-domain transcripts that together hold every byte of the raw transcript', function () {
     const { session } = suiteContext();
-    session.domains.splitter.flush();
+    session.xen.splitter.flush();
     const raw = stripTranscript(readFileSync(session.transcript.path, 'latin1'));
     const parts = session.domains.transcriptPaths().map((p) => ({ p, text: stripTranscript(readFileSync(p, 'latin1')) }));
     const total = parts.reduce((n, part) => n + part.text.length, 0);

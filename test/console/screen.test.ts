@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Console } from '../../harness/console/console.ts';
-import { DomainSplitter } from '../../harness/console/domain-splitter.ts';
+import { DomainSplitter } from '../../harness/xen/domain-splitter.ts';
 import { Screen } from '../../harness/console/screen.ts';
 import { MemoryTransport } from '../support/memory-transport.ts';
 

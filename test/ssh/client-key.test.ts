@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureClientKey, publicKeyOf } from '../../harness/ssh/client-key.ts';
+import ssh2 from 'ssh2';
+import { ensureClientKey, generateEd25519, publicKeyOf } from '../../harness/ssh/client-key.ts';
 import { fingerprint, KnownHosts } from '../../harness/ssh/known-hosts.ts';
 
 describe('ssh: the lab key and known hosts', () => {
@@ -18,6 +19,17 @@ describe('ssh: the lab key and known hosts', () => {
     assert.match(readFileSync(a.privateKeyFile, 'utf8'), /^-----BEGIN OPENSSH PRIVATE KEY-----/);
     const b = ensureClientKey({ dir: join(dir, 'k') });
     assert.deepEqual(b, a);
+  });
+
+  it('every key it generates can be read back (ssh2 alone writes a malformed one about 1 time in 300)', () => {
+    const unreadable: string[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const pair = generateEd25519();
+      const key = ssh2.utils.parseKey(pair.private);
+      if (key instanceof Error) unreadable.push(key.message);
+      else assert.equal(`${key.type} ${key.getPublicSSH().toString('base64')} hil`, pair.public);
+    }
+    assert.deepEqual(unreadable, []);
   });
 
   it('refuses a private key file others can read', () => {

@@ -10,7 +10,7 @@ function board(transcriptDir: string, opts: { key?: string; conswitchKey?: strin
   const line = new FakeXenConsole(undefined, opts.key ?? 'a', opts.charMs);
   const con = new Console(line, { board: 'fake' });
   const xen = new XenConsoleModel(() => 0);
-  con.onLine((l) => xen.line(l));
+  con.onText((t) => xen.push(t));
   const domains = new DomainConsoles({
     console: con,
     xen,

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { XenConsoleModel, type XenEvent } from '../../harness/xen/xen-console.ts';
 
+/** Feeds the lines as the serial line brings them, each with its CR LF. */
 function feed(lines: string[]) {
   let now = 0;
-  const model = new XenConsoleModel(() => (now += 100));
+  const model = new XenConsoleModel(() => (now += 100), { holdMs: 0 });
   const events: XenEvent[] = [];
   model.onEvent((e) => events.push(e));
-  for (const l of lines) model.line(l);
+  for (const l of lines) model.push(`${l}\r\n`);
   return { model, events };
 }
 
@@ -55,9 +56,25 @@ describe('Xen console model', function () {
     assert.deepEqual(events.filter((e) => e.kind === 'focus'), [{ kind: 'focus', target: 'DOM1' }]);
   });
 
+  it('starts over at power-on: reset() forgets the last boot, and the focus is on Xen again', function () {
+    const { model } = feed([
+      '(XEN) Xen version 4.17.5 (Debian)',
+      '(XEN) *** LOADING DOMU cpus=1 memory=40000KB ***',
+      '(XEN) Loading d1 kernel from boot module @ 0000000042a00000',
+      "(XEN) *** Serial input to DOM1 (type 'CTRL-a' three times to switch input)",
+    ]);
+    assert.equal(model.focus, 'DOM1');
+    model.reset();
+    assert.deepEqual([model.domains.length, model.version, model.focus], [0, undefined, 'Xen']);
+    model.push('U-Boot 2023.01\r\n*** LOADING DOMU cpus=1 memory=40000KB ***\r\n');
+    assert.equal(model.domains.length, 0, 'firmware text is not Xen');
+    model.push('(XEN) *** LOADING DOMU cpus=2 memory=40000KB ***\r\n(XEN) Loading d1 kernel from boot module @ 0\r\n');
+    assert.deepEqual(model.domains.map((d) => [d.domid, d.vcpus]), [[1, 2]]);
+  });
+
   it('ignores guest text that only looks like Xen output', function () {
-    const { model } = feed(['*** LOADING DOMU cpus=1 memory=40000KB ***', 'Loading d1 kernel from boot module', 'hil: domain x ready']);
+    const { model, events } = feed(['*** LOADING DOMU cpus=1 memory=40000KB ***', 'Loading d1 kernel from boot module', 'hil: domain x ready']);
     assert.equal(model.domains.length, 0);
-    assert.equal(model.unattributedReady.length, 0);
+    assert.deepEqual(events, []);
   });
 });

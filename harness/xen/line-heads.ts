@@ -13,6 +13,8 @@ export const DOMU_LINE = 'DOM#: ';
 export const GUEST_PRINTK = '(d#) ';
 /** Xen announcing where serial input goes; it can interrupt another line. */
 export const FOCUS_HEAD = '*** Serial input to ';
+/** The focus line's head and its target: `Xen` or `DOMn`. */
+export const FOCUS_RE = new RegExp(`${FOCUS_HEAD.replace(/[*]/g, '\\*')}(Xen|DOM\\d+)`);
 
 /**
  * Heads of lines Xen prints itself while a domU has the input focus (after `(XEN) ` and any stamp).

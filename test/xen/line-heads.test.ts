@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { matchHead, matchStamp, MAYBE, NO, numberAt, templatesRegExp } from '../../harness/console/line-heads.ts';
-import { MarkerSearch } from '../../harness/console/marker-search.ts';
+import { matchHead, matchStamp, MAYBE, NO, numberAt, templatesRegExp } from '../../harness/xen/line-heads.ts';
+import { MarkerSearch } from '../../harness/xen/marker-search.ts';
 
 describe('line heads', function () {
   it('matches a template with digits, and says MAYBE while the text is too short to tell', function () {

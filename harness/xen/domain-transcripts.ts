@@ -1,7 +1,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SplitPiece, StreamKey } from './split-piece.ts';
-import { Transcript } from './transcript.ts';
+import { Transcript } from '../console/transcript.ts';
 
 export interface DomainTranscriptsOptions {
   /** Folder of the per-stream files, e.g. `<report>/console`. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DomainSplitter, type SplitPiece } from '../../harness/console/domain-splitter.ts';
+import { DomainSplitter, type SplitPiece } from '../../harness/xen/domain-splitter.ts';
 import { byStream, join, NO_DOM0, WITH_DOM0, type Segment } from './xen-stream-samples.ts';
 
 function split(chunks: string[], options: ConstructorParameters<typeof DomainSplitter>[0] = {}) {

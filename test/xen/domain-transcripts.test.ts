@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DomainSplitter } from '../../harness/console/domain-splitter.ts';
-import { DomainTranscripts } from '../../harness/console/domain-transcripts.ts';
+import { DomainSplitter } from '../../harness/xen/domain-splitter.ts';
+import { DomainTranscripts } from '../../harness/xen/domain-transcripts.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
 import { byStream, join as joinSample, NO_DOM0, WITH_DOM0 } from './xen-stream-samples.ts';
 

@@ -1,4 +1,3 @@
-import { FOCUS_RE } from '../xen/xen-console.ts';
 import * as H from './line-heads.ts';
 import { MarkerSearch } from './marker-search.ts';
 import { domuKey, PieceCollector, type SplitPiece, type StreamKey } from './split-piece.ts';
@@ -87,6 +86,7 @@ export class DomainSplitter {
     line: new MarkerSearch(MARKERS.line),
   };
   private readonly listeners: Array<(piece: SplitPiece) => void> = [];
+  private readonly focusListeners: Array<(target: string) => void> = [];
   private readonly out: PieceCollector;
 
   constructor(private readonly options: DomainSplitterOptions = {}) {
@@ -101,6 +101,11 @@ export class DomainSplitter {
   /** Receives each piece as soon as it is attributed; within one push, consecutive text of a stream is one piece. */
   onPiece(listener: (piece: SplitPiece) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Told each time Xen announces where serial input goes (at the end of its `*** Serial input to` line), and on reset(). */
+  onFocus(listener: (target: string) => void): void {
+    this.focusListeners.push(listener);
   }
 
   /** Feeds received text (latin1: one char per byte). */
@@ -241,7 +246,7 @@ export class DomainSplitter {
   }
 
   private xenLineDone(): void {
-    const focus = this.xenLine.includes(H.FOCUS_HEAD) ? FOCUS_RE.exec(this.xenLine) : null;
+    const focus = this.xenLine.includes(H.FOCUS_HEAD) ? H.FOCUS_RE.exec(this.xenLine) : null;
     if (focus) this.setFocus(focus[1]);
     this.xenLine = '';
   }
@@ -250,6 +255,7 @@ export class DomainSplitter {
     this.focusOn = target;
     const domid = target.startsWith('DOM') ? Number(target.slice(3)) : 0;
     this.focusedDomu = domid > 0 ? domid : undefined;
+    for (const l of this.focusListeners) l(target);
   }
 
   private domu(domid: number, body: 'line' | 'focused'): Target {
