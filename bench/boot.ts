@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { qemuVirtArm64 } from '../boards/qemu-virt-arm64.ts';
-import { ensureImages } from '../images/recipe.ts';
+import { ensureImages, type ImageSet } from '../images/recipe.ts';
 import { acquireBoardLock } from '../harness/lab/board-lock.ts';
 import { createVirtualBoard } from '../harness/lab/virtual-board.ts';
-import { loadSystemFile } from '../harness/plan/system-file.ts';
+import { loadSystemFile, type SystemSpec } from '../harness/plan/system-file.ts';
 import { planCommands, type BootPlan } from '../harness/plan/uboot-commands.ts';
 import { MARK } from '../harness/report/marks.ts';
 import { prepareBoot } from '../harness/run/run-board.ts';
@@ -36,12 +36,14 @@ if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds must be a
 const out = (line: string) => console.log(line);
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function prepare(workDir: string, tftpRoot: string): Promise<BootPlan> {
+/** The plan and its staged files once, for the bare side (the harness side opens its own session each round). */
+async function prepare(workDir: string, tftpRoot: string): Promise<{ plan: BootPlan; system: SystemSpec; images: ImageSet }> {
   const images = await ensureImages({ log: out });
   const system = loadSystemFile(findSuite('boot')!.system);
   const board = await createVirtualBoard({ stateDir: join(workDir, 'prepare') });
   try {
-    return await prepareBoot({ board, images, reportDir: join(workDir, 'prepare'), log: out }, system, tftpRoot);
+    const plan = await prepareBoot({ board, images, reportDir: join(workDir, 'prepare'), log: out }, system, tftpRoot);
+    return { plan, system, images };
   } finally {
     await board.dispose?.();
   }
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
   onInterrupt(() => lock.release());
   try {
     const tftpRoot = join(workDir, 'tftp');
-    const plan = await prepare(workDir, tftpRoot);
+    const { plan, system, images } = await prepare(workDir, tftpRoot);
     const commands = planCommands(plan);
     const network = plan.steps.filter((s) => s.stage === 'uboot: network setup').length;
     const counts: Counts = { network, tftp: plan.files.length, fdt: commands.length - network - plan.files.length - 1 };
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
     const bare: SideRun[] = [];
     const transfers: HarnessBoot['transfers'][] = [];
     for (let i = 1; i <= ROUNDS; i++) {
-      const h = await harnessBoot({ plan, tftpRoot, workDir: join(workDir, `harness-${i}`) });
+      const h = await harnessBoot({ system, images, workDir: join(workDir, `harness-${i}`) });
       harness.push(fromHarness(h, counts));
       transfers.push(h.transfers);
       const chunks: string[] = [];
