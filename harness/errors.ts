@@ -2,11 +2,14 @@
 export class HilError extends Error {
   readonly code: string;
   readonly board?: string;
-  constructor(message: string, options: { code?: string; board?: string; cause?: unknown } = {}) {
+  /** The boot or test stage it happened in, where known (e.g. `uboot: tftp linux`), for the report. */
+  readonly stage?: string;
+  constructor(message: string, options: { code?: string; board?: string; stage?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code ?? 'HIL_ERROR';
     this.board = options.board;
+    this.stage = options.stage;
   }
 }
 
@@ -81,8 +84,8 @@ export class ExecutionError extends HilError {
   readonly command: string;
   readonly output: string;
   readonly exitCode: number;
-  constructor(command: string, output: string, exitCode: number, where = '') {
-    super(`${where ? where + ': ' : ''}command '${command}' exited ${exitCode}\n${output}`, { code: 'EXEC' });
+  constructor(command: string, output: string, exitCode: number, where = '', stage?: string) {
+    super(`${where ? where + ': ' : ''}command '${command}' exited ${exitCode}\n${output}`, { code: 'EXEC', stage });
     this.command = command;
     this.output = output;
     this.exitCode = exitCode;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HilError } from '../errors.ts';
-import { powerCommand as switchPower, type PowerAction } from '../lab/commands.ts';
+import { switchBoardPower, type PowerAction } from '../lab/commands.ts';
 import { parseCommandArgs } from './args.ts';
 import { BOARD_OPTIONS, boardFromArgs, isVirtual } from './board-args.ts';
 
@@ -21,7 +21,7 @@ export async function powerCommand(args: string[]): Promise<number> {
     throw err;
   });
   try {
-    await switchPower(board, action, process.stdout, { offTimeMs: Number(values['off-time']) });
+    await switchBoardPower(board, action, process.stdout, { offTimeMs: Number(values['off-time']) });
     if (isVirtual(board) && action !== 'off' && action !== 'state') {
       process.stdout.write(`${board.name} is virtual: it powers off again when this command ends (use 'hil console' or 'hil run' to work with it)\n`);
     }

@@ -22,7 +22,7 @@ export interface PowerCommandOptions extends LockDirOptions {
  * `hil power BOARD on|off|cycle|state`. Switching takes the board's lock, so nobody's run loses
  * power under it. Returns the state when the device reports one.
  */
-export async function powerCommand(board: BoardInstance, action: PowerAction, out: Out, options: PowerCommandOptions = {}): Promise<PowerState | undefined> {
+export async function switchBoardPower(board: BoardInstance, action: PowerAction, out: Out, options: PowerCommandOptions = {}): Promise<PowerState | undefined> {
   const { power } = board;
   if (action === 'state') {
     if (!power.state) {

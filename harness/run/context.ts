@@ -18,7 +18,7 @@ export interface SuiteContext {
 }
 
 /** The context's SSH client, or a clear error saying why there is none. */
-export function dom0Ssh(context: SuiteContext): SshClient {
+export function requireDom0Ssh(context: SuiteContext): SshClient {
   if (context.ssh) return context.ssh;
   const why = context.system.dom0 ? `board ${context.session.board.name} has no SSH access (no ssh: in the lab file)` : `system ${context.system.name} has no dom0`;
   throw new HilError(`no SSH to dom0: ${why}`, { code: 'SSH', board: context.session.board.name });

@@ -29,7 +29,7 @@ export async function keyedDom0Ramdisk(board: BoardInstance, system: SystemSpec,
  * so the key is pinned per run and system (`<reportDir>/ssh/known_hosts-<system>`): a key that
  * changes within the boot is refused, a new boot starts a new pin.
  */
-export function dom0Ssh(board: BoardInstance, system: SystemSpec, reportDir: string): SshClient | undefined {
+export function dom0SshClient(board: BoardInstance, system: SystemSpec, reportDir: string): SshClient | undefined {
   if (!board.ssh || !system.dom0) return undefined;
   return new SshClient({
     board: board.name,

@@ -4,7 +4,7 @@ import Mocha from 'mocha';
 import type { ImageSet } from '../../images/recipe.ts';
 import { resolveArtifact } from '../../images/recipe.ts';
 import type { SuiteDefinition } from '../../suites/index.ts';
-import { describeError } from '../errors.ts';
+import { describeError, HilError } from '../errors.ts';
 import type { BoardInstance } from '../lab/board-instance.ts';
 import { buildBootPlan, stageFiles, type BootPlan } from '../plan/uboot-commands.ts';
 import { loadSystemFile, type SystemSpec } from '../plan/system-file.ts';
@@ -14,7 +14,7 @@ import type { SshClient } from '../ssh/ssh-client.ts';
 import { TftpServer } from '../tftp/server.ts';
 import { BoardSession } from './board-session.ts';
 import { BootStrategy } from './boot-strategy.ts';
-import { dom0Ssh, keyedDom0Ramdisk } from './dom0-access.ts';
+import { dom0SshClient, keyedDom0Ramdisk } from './dom0-access.ts';
 import { setSuiteContext } from './context.ts';
 import { makeCollectingReporter } from './mocha-reporter.ts';
 import { recordBoot } from './record-boot.ts';
@@ -68,7 +68,7 @@ async function runSystem(options: RunBoardOptions, system: SystemSpec, suites: S
   try {
     const strategy = new BootStrategy(session, plan);
     const figures: Record<string, number> = {};
-    ssh = dom0Ssh(options.board, system, options.reportDir);
+    ssh = dom0SshClient(options.board, system, options.reportDir);
     setSuiteContext({ session, strategy, system, plan, figures, ssh });
     record.tests.push(...(await runMocha(suites)));
     Object.assign(record.figures!, figures);
@@ -171,6 +171,7 @@ function groupBySystem(options: RunBoardOptions): Map<string, SuiteDefinition[]>
   return groups;
 }
 
+/** The stage a harness error names; anything else happened while preparing the run. */
 function stageOf(err: unknown): string {
-  return (err as { stage?: string }).stage ?? 'prepare';
+  return (err instanceof HilError && err.stage) || 'prepare';
 }

@@ -73,7 +73,7 @@ export class UBootDriver {
     await this.waitPrompt(timeoutMs, stage);
     const output = done.before.replace(/^\r?\n/, '').replace(/\r/g, '').replace(/\n$/, '');
     const exitCode = Number(done.match[1]);
-    if (exitCode !== 0 && !options.allowFailure) throw new ExecutionError(command, output, exitCode, `U-Boot (${stage})`);
+    if (exitCode !== 0 && !options.allowFailure) throw new ExecutionError(command, output, exitCode, `U-Boot (${stage})`, stage);
     return { command, output, exitCode };
   }
 

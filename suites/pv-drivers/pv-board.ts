@@ -1,6 +1,6 @@
 import { ExecutionError, HilError } from '../../harness/errors.ts';
 import type { BoardSession } from '../../harness/run/board-session.ts';
-import { dom0Ssh, suiteContext, type SuiteContext } from '../../harness/run/context.ts';
+import { requireDom0Ssh, suiteContext, type SuiteContext } from '../../harness/run/context.ts';
 import type { SshClient } from '../../harness/ssh/ssh-client.ts';
 
 /** A domU of the system under test, with the domid Xen gave it (learnt from its readiness line). */
@@ -45,7 +45,7 @@ export async function pvBoard(): Promise<PvBoard> {
       const m = GUEST_LINE.exec(line);
       if (m) guestLines.push({ domid: Number(m[1]), text: m[2], ms: Math.round(ctx.session.clock.now()) });
     });
-    board = { ctx, ssh: dom0Ssh(ctx), enhanced: [], plain: [], guestLines };
+    board = { ctx, ssh: requireDom0Ssh(ctx), enhanced: [], plain: [], guestLines };
     boards.set(ctx.session, board);
   }
   await ctx.strategy.transition('booted');

@@ -7,7 +7,7 @@ import { boardProfiles } from '../../boards/index.ts';
 import type { ConsoleTransport } from '../../harness/console/transport.ts';
 import type { BoardInstance } from '../../harness/lab/board-instance.ts';
 import { acquireBoardLock, lockStatus } from '../../harness/lab/board-lock.ts';
-import { lockReleaseCommand, lockStatusCommand, powerCommand } from '../../harness/lab/commands.ts';
+import { lockReleaseCommand, lockStatusCommand, switchBoardPower } from '../../harness/lab/commands.ts';
 import { PduDaemonPower } from '../../harness/power/pdudaemon-power.ts';
 import { TasmotaPower } from '../../harness/power/tasmota-power.ts';
 import { PduDaemonSim } from '../power/peers/pdudaemon-sim.ts';
@@ -45,10 +45,10 @@ describe('bring-up commands', () => {
 
   it('power on / state / cycle / off against a simulated relay', async () => {
     const out = new Text();
-    assert.equal(await powerCommand(board, 'on', out, { dir }), 'on');
-    assert.equal(await powerCommand(board, 'state', out, { dir }), 'on');
-    assert.equal(await powerCommand(board, 'cycle', out, { dir, offTimeMs: 50 }), 'on');
-    assert.equal(await powerCommand(board, 'off', out, { dir }), 'off');
+    assert.equal(await switchBoardPower(board, 'on', out, { dir }), 'on');
+    assert.equal(await switchBoardPower(board, 'state', out, { dir }), 'on');
+    assert.equal(await switchBoardPower(board, 'cycle', out, { dir, offTimeMs: 50 }), 'on');
+    assert.equal(await switchBoardPower(board, 'off', out, { dir }), 'off');
     assert.deepEqual(
       sim.requests.map((u) => u.searchParams.get('cmnd')),
       ['Power1 On', 'Power1', 'Power1', 'Power1 Off', 'Power1 On', 'Power1', 'Power1 Off', 'Power1'],
@@ -63,7 +63,7 @@ describe('bring-up commands', () => {
     try {
       const out = new Text();
       const b = { ...board, power: new PduDaemonPower({ host: '127.0.0.1', port, pdu: 'p', outlet: 1, settleMs: 0 }) };
-      assert.equal(await powerCommand(b, 'state', out, { dir }), undefined);
+      assert.equal(await switchBoardPower(b, 'state', out, { dir }), undefined);
       assert.match(out.text, /rpi4-a: state unknown \(pdudaemon p outlet 1 via 127\.0\.0\.1:\d+ cannot report it\)/);
     } finally {
       await pdu.stop();
@@ -72,7 +72,7 @@ describe('bring-up commands', () => {
 
   it('edge: switching a board someone else has locked is refused', async () => {
     await acquireBoardLock({ dir, board: 'rpi4-a', command: 'hil run' });
-    await assert.rejects(powerCommand(board, 'off', new Text(), { dir }), /board rpi4-a is in use by .*running: hil run/);
+    await assert.rejects(switchBoardPower(board, 'off', new Text(), { dir }), /board rpi4-a is in use by .*running: hil run/);
     assert.equal(sim.requests.length, 0);
   });
 

@@ -31,6 +31,12 @@ describe('U-Boot driver', function () {
     assert.equal(r.output, 'U-Boot 2023.01 (fake)');
   });
 
+  it('a command that exits non-zero names its stage, for the report', async function () {
+    const err = await uboot.run('itest 1 == 2', { stage: 'uboot: device tree' }).catch((e) => e);
+    assert.ok(err instanceof ExecutionError, String(err));
+    assert.equal(err.stage, 'uboot: device tree');
+  });
+
   it('throws ExecutionError with the status of a failing command', async function () {
     const err = await uboot.run('itest 1 == 2').catch((e) => e);
     assert.ok(err instanceof ExecutionError);
