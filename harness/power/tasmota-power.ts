@@ -25,18 +25,17 @@ export interface TasmotaPowerOptions {
 export class TasmotaPower implements PowerSwitch {
   readonly description: string;
   private readonly target: PowerTarget;
-  private readonly relay: number;
-  private readonly options: Omit<TasmotaPowerOptions, 'password'>;
+  /** The options with their defaults applied, once. */
+  private readonly settings: Required<Omit<TasmotaPowerOptions, 'password' | 'board'>>;
   // A private field: kept out of JSON.stringify, util.inspect and so out of logs and reports.
   readonly #password?: string;
 
-  constructor({ password, ...options }: TasmotaPowerOptions) {
-    this.options = options;
+  constructor({ password, board, ...options }: TasmotaPowerOptions) {
+    this.settings = { port: 80, relay: 1, user: 'admin', timeoutMs: 5000, ...definedOnly(options) };
     this.#password = password;
-    this.relay = options.relay ?? 1;
-    const device = `${options.host}:${options.port ?? 80} relay ${this.relay}`;
+    const device = `${this.settings.host}:${this.settings.port} relay ${this.settings.relay}`;
     this.description = `tasmota ${device}`;
-    this.target = { board: options.board, driver: 'tasmota', device };
+    this.target = { board, driver: 'tasmota', device };
   }
 
   async on(): Promise<void> {
@@ -48,27 +47,27 @@ export class TasmotaPower implements PowerSwitch {
   }
 
   async state(): Promise<PowerState> {
-    return this.command('state', `Power${this.relay}`);
+    return this.command('state', `Power${this.settings.relay}`);
   }
 
   private async switchTo(want: PowerState): Promise<void> {
-    const got = await this.command(want, `Power${this.relay} ${want === 'on' ? 'On' : 'Off'}`);
+    const got = await this.command(want, `Power${this.settings.relay} ${want === 'on' ? 'On' : 'Off'}`);
     if (got !== want) throw powerError(this.target, want, `the relay reports ${got.toUpperCase()} after switching ${want}`);
   }
 
   /** Sends one command and returns the relay state the reply reports. */
   private async command(action: string, cmnd: string): Promise<PowerState> {
-    const o = this.options;
+    const o = this.settings;
     const query = [`cmnd=${encodeURIComponent(cmnd)}`];
     if (this.#password !== undefined) {
-      query.unshift(`user=${encodeURIComponent(o.user ?? 'admin')}`, `password=${encodeURIComponent(this.#password)}`);
+      query.unshift(`user=${encodeURIComponent(o.user)}`, `password=${encodeURIComponent(this.#password)}`);
     }
-    const url = new URL(`http://${o.host}:${o.port ?? 80}/cm?${query.join('&')}`);
+    const url = new URL(`http://${o.host}:${o.port}/cm?${query.join('&')}`);
     // Messages name the command only: the URL carries the password.
     const sent = `GET /cm?cmnd=${cmnd}`;
     let reply;
     try {
-      reply = await httpGet(url, o.timeoutMs ?? 5000);
+      reply = await httpGet(url, o.timeoutMs);
     } catch (err) {
       throw powerError(this.target, action, `no answer to ${sent}: ${reason(err)}`, err);
     }
@@ -85,9 +84,14 @@ export class TasmotaPower implements PowerSwitch {
     }
     // Tasmota answers a missing or wrong password with HTTP 200 and {"WARNING":"Need user=<username>&password=<password>"}.
     if (typeof json.WARNING === 'string') throw powerError(this.target, action, `the device refused ${sent}: ${json.WARNING}`);
-    const value = json[`POWER${this.relay}`] ?? (this.relay === 1 ? json.POWER : undefined);
+    const value = json[`POWER${this.settings.relay}`] ?? (this.settings.relay === 1 ? json.POWER : undefined);
     if (value === 'ON') return 'on';
     if (value === 'OFF') return 'off';
-    throw powerError(this.target, action, `unexpected reply to ${sent}: ${body.slice(0, 200)} (expected {"POWER${this.relay}":"ON"|"OFF"})`);
+    throw powerError(this.target, action, `unexpected reply to ${sent}: ${body.slice(0, 200)} (expected {"POWER${this.settings.relay}":"ON"|"OFF"})`);
   }
+}
+
+/** The options that were given: an explicit `undefined` must not hide a default. */
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
