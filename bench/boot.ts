@@ -19,6 +19,7 @@ import { ensureImages, type ImageSet } from '../images/recipe.ts';
 import { acquireBoardLock } from '../harness/lab/board-lock.ts';
 import { createVirtualBoard } from '../harness/lab/virtual-board.ts';
 import { loadSystemFile, type SystemSpec } from '../harness/plan/system-file.ts';
+import { NETWORK_STAGE } from '../harness/plan/boot-steps.ts';
 import { planCommands, type BootPlan } from '../harness/plan/uboot-commands.ts';
 import { MARK } from '../harness/report/marks.ts';
 import { prepareBoot } from '../harness/run/run-board.ts';
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
     const tftpRoot = join(workDir, 'tftp');
     const { plan, system, images } = await prepare(workDir, tftpRoot);
     const commands = planCommands(plan);
-    const network = plan.steps.filter((s) => s.stage === 'uboot: network setup').length;
+    const network = plan.steps.filter((s) => s.stage === NETWORK_STAGE).length;
     const counts: Counts = { network, tftp: plan.files.length, fdt: commands.length - network - plan.files.length - 1 };
     const domains = plan.domains.map((d) => d.name);
     out(`system two-domus (${domains.join(', ')}); ${commands.length} U-Boot commands; files ${plan.files.map((f) => `${f.tftpName} ${(f.size / 1048576).toFixed(1)} MiB`).join(', ')}`);

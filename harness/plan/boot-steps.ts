@@ -32,7 +32,8 @@ const TFTP_BASE_MS = 10000;
 /** From `booti` to U-Boot's `Starting kernel` (it checks and relocates the image first). */
 const LAUNCH_MS = 15000;
 
-const NETWORK_STAGE = 'uboot: network setup';
+/** The stage of every network set-up step. */
+export const NETWORK_STAGE = 'uboot: network setup';
 
 /** The commands that give the board its address and point it at the lab host, then tune TFTP. */
 export function networkSteps(network: BoardProfile['network']): BootStep[] {

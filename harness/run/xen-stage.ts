@@ -7,12 +7,6 @@ import type { BoardSession } from './board-session.ts';
 /** dom0 among the names waited for: Xen's name for it, which no domU can take ([a-z0-9-]+). */
 const DOM0 = 'Domain-0';
 
-/** Follows Xen's boot on the console until dom0 (if planned) and every planned domU have printed their readiness lines. */
-export async function waitForDomains(session: BoardSession, plan: BootPlan): Promise<void> {
-  await waitForXen(session, plan);
-  await waitForReadiness(session, plan);
-}
-
 /** From the launch to Xen's end of boot: the kernel starts, Xen prints its banner, creates every planned domain, frees its init memory. */
 export async function waitForXen(session: BoardSession, plan: BootPlan): Promise<void> {
   const { console: con, clock } = session;

@@ -13,8 +13,6 @@ export const DOMU_LINE = 'DOM#: ';
 export const GUEST_PRINTK = '(d#) ';
 /** Xen announcing where serial input goes; it can interrupt another line. */
 export const FOCUS_HEAD = '*** Serial input to ';
-/** The focus line's head and its target: `Xen` or `DOMn`. */
-export const FOCUS_RE = new RegExp(`${FOCUS_HEAD.replace(/[*]/g, '\\*')}(Xen|DOM\\d+)`);
 
 /**
  * Heads of lines Xen prints itself while a domU has the input focus (after `(XEN) ` and any stamp).
@@ -36,6 +34,9 @@ export const MAYBE = -1;
 /** The result of matchHead when the text is not this template. */
 export const NO = 0;
 const MAX_DIGITS = 9;
+
+/** The focus line's head and its target: `Xen` or `DOMn`. */
+export const FOCUS_RE = new RegExp(`${templateSource(FOCUS_HEAD)}(Xen|DOM\\d+)`);
 
 /**
  * Does `text` at `from` start with `template`? Returns the length matched (> 0), NO, or MAYBE when
@@ -86,13 +87,15 @@ export function numberAt(text: string, from: number): number {
 
 /** A global RegExp finding any of the templates anywhere (same meaning of `#` as matchHead). */
 export function templatesRegExp(templates: readonly string[]): RegExp {
-  const parts = templates.map((t) =>
-    t
-      .split('#')
-      .map((lit) => lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join(`\\d{1,${MAX_DIGITS}}`),
-  );
-  return new RegExp(parts.join('|'), 'g');
+  return new RegExp(templates.map(templateSource).join('|'), 'g');
+}
+
+/** One template as regular-expression source: literal text escaped, `#` as 1 to 9 digits. */
+function templateSource(template: string): string {
+  return template
+    .split('#')
+    .map((lit) => lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join(`\\d{1,${MAX_DIGITS}}`);
 }
 
 /** The longest template, digits counted at their maximum: how much text a partial marker can hold back. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ConfigError, HilError } from '../../harness/errors.ts';
 import { parseSystem } from '../../harness/plan/system-file.ts';
+import { NETWORK_STAGE } from '../../harness/plan/boot-steps.ts';
 import { buildBootPlan, planCommands, renderScript, type BootPlanOptions } from '../../harness/plan/uboot-commands.ts';
 import { hushWords } from './fdt-shell.ts';
 import { makeArm64Image, makeFile, qemuBoard, resolverFor, scratch, standardFiles, TWO_DOMUS } from './fixtures.ts';
@@ -100,7 +101,7 @@ describe('plan: U-Boot commands', function () {
 
   it('sets the network up as the board reaches the lab: the profile by default, the lab file when it says otherwise', function () {
     const dhcp = plan(TWO_DOMUS, { network: { mode: 'dhcp', serverip: '192.0.2.1' } });
-    const network = dhcp.steps.filter((s) => s.stage === 'uboot: network setup');
+    const network = dhcp.steps.filter((s) => s.stage === NETWORK_STAGE);
     assert.deepEqual(network.map((s) => s.command), ['setenv autoload no', 'dhcp', 'setenv serverip 192.0.2.1', 'setenv tftpblocksize 1468', 'setenv tftpwindowsize 8']);
     assert.ok(network[1].timeoutMs > network[0].timeoutMs, 'dhcp waits for a lease');
     assert.equal(dhcp.steps.indexOf(network.at(-1)!), network.length - 1, 'network first');
@@ -111,7 +112,7 @@ describe('plan: U-Boot commands', function () {
     const p = plan(TWO_DOMUS, { board });
     assert.ok(!p.files.some((f) => f.tftpName === 'virt.dtb'));
     const at = planCommands(p).indexOf('fdt addr ${fdt_addr}');
-    assert.ok(at > 0 && p.steps.slice(0, at).every((s) => s.file || s.stage === 'uboot: network setup'));
+    assert.ok(at > 0 && p.steps.slice(0, at).every((s) => s.file || s.stage === NETWORK_STAGE));
     assert.deepEqual(planCommands(p).slice(at, at + 4), ['fdt addr ${fdt_addr}', 'fdt move ${fdt_addr} 0x40200000 0x200000', 'fdt addr 0x40200000', 'fdt resize 0x10000']);
     assert.equal(p.xenAddress, 0x40400000);
   });

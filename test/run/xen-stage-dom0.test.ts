@@ -6,7 +6,7 @@ import { ConsoleTimeoutError } from '../../harness/errors.ts';
 import type { BootPlan, PlannedDomain } from '../../harness/plan/uboot-commands.ts';
 import { MARK } from '../../harness/report/marks.ts';
 import { BoardSession } from '../../harness/run/board-session.ts';
-import { waitForDomains } from '../../harness/run/xen-stage.ts';
+import { waitForReadiness, waitForXen } from '../../harness/run/xen-stage.ts';
 import { launchStep } from '../../harness/plan/boot-steps.ts';
 import { fakeBoard } from './fake-board.ts';
 
@@ -41,7 +41,8 @@ describe('run: the Xen stage with a dom0', function () {
   function start(withDom0: boolean, budgets = { domuReadyMs: 2000, dom0ReadyMs: 2000 }) {
     const { board, console } = fakeBoard({ budgets });
     const session = new BoardSession(board, { reportDir: dir });
-    const done = waitForDomains(session, plan(withDom0));
+    const p = plan(withDom0);
+    const done = waitForXen(session, p).then(() => waitForReadiness(session, p));
     return { session, console, done };
   }
 
