@@ -2,8 +2,12 @@
 export type Pattern = string | RegExp;
 
 export function toRegExp(pattern: Pattern): RegExp {
-  if (typeof pattern !== 'string') return pattern;
-  return new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return typeof pattern === 'string' ? new RegExp(escapeRegExp(pattern)) : pattern;
+}
+
+/** Text as regular-expression source that matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function describePattern(pattern: Pattern): string {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Console } from '../console/console.ts';
+import { escapeRegExp } from '../console/patterns.ts';
 import { ConsoleTimeoutError, HilError } from '../errors.ts';
 import { DomainChannel } from './domain-channel.ts';
 
@@ -25,6 +26,15 @@ export interface ShellResult {
 
 /** The shell prompt of busybox ash (`/ # `), maybe followed by its cursor-position query. */
 const PROMPT = /[#$] (?:\x1b\[6n)?$/;
+
+/**
+ * The echo of a typed chunk. Xen holds back an unfocused domain's unfinished line (the tail of a prompt
+ * that came after the focus moved away, such as ash's ESC[6n) and, once the focus is back, prints it
+ * with the domain's next character and a line break of its own: the echo may break after its first character.
+ */
+function echoOf(chunk: string): RegExp {
+  return new RegExp(`${escapeRegExp(chunk[0])}(?:\r*\n)?${escapeRegExp(chunk.slice(1))}`);
+}
 
 /** One domU's console: its own expect engine over what it printed, safe typing, and a shell runner. */
 export class DomainConsole {
@@ -52,7 +62,7 @@ export class DomainConsole {
     for (let at = 0; at < text.length; at += size) {
       const chunk = text.slice(at, at + size);
       await this.console.send(chunk);
-      await this.console.expect(chunk, { stage, timeoutMs: this.options.echoTimeoutMs ?? 5000 });
+      await this.console.expect(echoOf(chunk), { stage, timeoutMs: this.options.echoTimeoutMs ?? 5000 });
     }
   }
 

@@ -4,6 +4,7 @@
  *
  * A head template is literal text where `#` stands for 1 to 9 digits (a domid, a vcpu number).
  */
+import { escapeRegExp } from '../console/patterns.ts';
 
 /** Xen's own line prefix; with `console_timestamps` a bracketed stamp and a space follow it. */
 export const XEN_PREFIX = '(XEN) ';
@@ -94,7 +95,7 @@ export function templatesRegExp(templates: readonly string[]): RegExp {
 function templateSource(template: string): string {
   return template
     .split('#')
-    .map((lit) => lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .map(escapeRegExp)
     .join(`\\d{1,${MAX_DIGITS}}`);
 }
 

@@ -6,8 +6,8 @@ import { FakeXenConsole } from '../support/fake-xen-console.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
 
 /** A booted two-domU board on a fake Xen console: the model has seen both domains and the focus on DOM0. */
-function board(transcriptDir: string, opts: { key?: string; conswitchKey?: string; charMs?: number } = {}) {
-  const line = new FakeXenConsole(undefined, opts.key ?? 'a', opts.charMs);
+function board(transcriptDir: string, opts: { key?: string; conswitchKey?: string; charMs?: number; promptQueryMs?: number } = {}) {
+  const line = new FakeXenConsole(undefined, opts.key ?? 'a', { charMs: opts.charMs, promptQueryMs: opts.promptQueryMs });
   const con = new Console(line, { board: 'fake' });
   const xen = new XenConsoleModel(() => 0);
   con.onText((t) => xen.push(t));
@@ -55,6 +55,18 @@ describe('domain consoles over the conswitch', function () {
     const alpha = await domains.domain('alpha').run('whoami');
     const beta = await domains.domain('beta').run('whoami');
     assert.deepEqual([alpha.output, beta.output], ['DOM1', 'DOM2']);
+  });
+
+  it('types into a domain whose prompt ended while the focus was away, without a retype', async function () {
+    // busybox ash prints "/ # " and then ESC[6n; the prompt is matched before the query arrives, the focus
+    // moves on, and Xen holds the query back until the domain's next character, then adds a line break.
+    const { domains } = board(temp('hil-dc-'), { promptQueryMs: 15 });
+    const [alpha, beta] = [domains.domain('alpha'), domains.domain('beta')];
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await beta.run(`echo beta-${i}`)).output, `beta-${i}`);
+      assert.equal((await alpha.run(`echo alpha-${i}`)).output, `alpha-${i}`);
+    }
+    assert.deepEqual([alpha.retypes, beta.retypes], [0, 0]);
   });
 
   it('types a 300-character line through the 32-byte buffer without losing a character', async function () {
