@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { boardProfiles } from '../../boards/index.ts';
+import { errorAt } from '../config/yaml-source.ts';
 import type { BoardInstance } from './board-instance.ts';
 import type { BoardProfile } from './board-profile.ts';
 import type { LabSpec } from './lab-file.ts';
@@ -24,17 +25,17 @@ export interface BoardInstanceContext {
  */
 export function createBoardInstance(lab: LabSpec, name: string, ctx: BoardInstanceContext = {}): BoardInstance {
   const spec = Object.hasOwn(lab.boards, name) ? lab.boards[name] : undefined;
-  if (!spec) throw lab.where.error(['boards'], `no board '${name}' in the lab file: it has ${Object.keys(lab.boards).join(', ') || 'none'}`);
+  if (!spec) throw errorAt(lab.source, ['boards'], `no board '${name}' in the lab file: it has ${Object.keys(lab.boards).join(', ') || 'none'}`);
   const at = ['boards', name];
   const profiles = ctx.profiles ?? boardProfiles;
   const drivers = powerDriverTable(ctx.powerDrivers);
   const { driver, ...options } = spec.power;
   // Checked at load too; here again in case the lab was loaded with other tables.
-  if (!Object.hasOwn(profiles, spec.profile)) throw lab.where.error([...at, 'profile'], `unknown board profile '${spec.profile}'`);
-  if (!Object.hasOwn(drivers, driver)) throw lab.where.error([...at, 'power', 'driver'], `unknown power driver '${driver}'`);
+  if (!Object.hasOwn(profiles, spec.profile)) throw errorAt(lab.source, [...at, 'profile'], `unknown board profile '${spec.profile}'`);
+  if (!Object.hasOwn(drivers, driver)) throw errorAt(lab.source, [...at, 'power', 'driver'], `unknown power driver '${driver}'`);
   const profile = profiles[spec.profile];
   const baseDir = dirname(lab.file);
-  const resolved = resolvePassword(options, { yaml: lab.where, path: [...at, 'power'], baseDir, env: ctx.env ?? process.env });
+  const resolved = resolvePassword(options, { source: lab.source, path: [...at, 'power'], baseDir, env: ctx.env ?? process.env });
   const power = drivers[driver].create(resolved, { board: name, baseDir });
   const { transport, ...consoleOptions } = spec.console;
   const console = consoleTransports[transport].create(consoleOptions, profile);

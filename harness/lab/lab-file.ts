@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { boardProfiles } from '../../boards/index.ts';
+import { ConfigProblems } from '../config/config-problems.ts';
+import { readYaml, type YamlSource } from '../config/yaml-source.ts';
 import { ConfigError, HilError } from '../errors.ts';
 import type { BoardProfile } from './board-profile.ts';
 import { powerDriverTable, type PowerDriverTable } from './power-factory.ts';
 import { findInlineSecret, INLINE_SECRET_HELP } from './secrets.ts';
 import { consoleTransports } from './transport-factory.ts';
-import { YamlWhere } from './yaml-where.ts';
 
 export { createBoardInstance } from './board-factory.ts';
 
@@ -29,8 +29,8 @@ export interface LabSpec {
   file: string;
   host: { tftpAddress: string; tftpPort?: number };
   boards: Record<string, BoardSpec>;
-  /** Where each field is written, for errors found after loading. */
-  where: YamlWhere;
+  /** The file as read: where each field is written, for errors found after loading. */
+  source: YamlSource;
 }
 
 export interface LabOptions {
@@ -66,7 +66,10 @@ export function labFilePath(flag: string | undefined, env: NodeJS.ProcessEnv = p
   return path;
 }
 
-/** Reads and validates a lab file; every error names the file, the field, its line and what was expected. */
+/**
+ * Reads and validates a lab file. Every problem is reported at once, in file order, each naming the
+ * field, its line and what was expected; a typo'd key gets a "did you mean".
+ */
 export function loadLabFile(path: string, options: LabOptions = {}): LabSpec {
   const file = resolve(path);
   let text: string;
@@ -75,52 +78,68 @@ export function loadLabFile(path: string, options: LabOptions = {}): LabSpec {
   } catch (err) {
     throw new ConfigError(file, `cannot read the lab file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    throw new ConfigError(file, `not valid YAML: ${e.message.split('\n')[0]}`, { line: lines.linePos(e.pos[0]).line });
+  const source = readYaml(text, file);
+  const problems = new ConfigProblems(source);
+  const secret = findInlineSecret(source.data);
+  if (secret) problems.add(secret, INLINE_SECRET_HELP);
+  const parsed = labSchema.safeParse(source.data, { reportInput: true });
+  if (!parsed.success) problems.addIssues(parsed.error.issues, labSchema);
+  const rawBoards = (source.data as { boards?: unknown }).boards;
+  const checked: Record<string, BoardOptions> = {};
+  if (rawBoards && typeof rawBoards === 'object' && !Array.isArray(rawBoards)) {
+    for (const [name, board] of Object.entries(rawBoards)) {
+      if (!BOARD_NAME.test(name)) problems.add(['boards', name], `bad board name '${name}': use letters, digits, '.', '_' and '-'`);
+      checked[name] = checkBoard(['boards', name], board, problems, options);
+    }
   }
-  const where = new YamlWhere(file, doc, lines);
-  const data: unknown = doc.toJS();
-  const secret = findInlineSecret(data);
-  if (secret) throw where.error(secret, INLINE_SECRET_HELP);
-  const parsed = labSchema.safeParse(data ?? {});
-  if (!parsed.success) throw where.fromZod(parsed.error.issues[0]);
+  problems.throwIfAny();
+  const lab = parsed.data!;
   const boards: Record<string, BoardSpec> = {};
-  for (const [name, board] of Object.entries(parsed.data.boards)) {
-    if (!BOARD_NAME.test(name)) throw where.error(['boards', name], `bad board name '${name}': use letters, digits, '.', '_' and '-'`);
-    boards[name] = checkBoard(name, board, where, options);
+  for (const [name, board] of Object.entries(lab.boards)) {
+    boards[name] = { name, ...board, ...checked[name] };
   }
-  return { file, host: parsed.data.host, boards, where };
+  return { file, host: lab.host, boards, source };
 }
 
-function checkBoard(name: string, board: z.infer<typeof boardSchema>, where: YamlWhere, options: LabOptions): BoardSpec {
-  const at = ['boards', name];
+/** A board's power and console options, each checked against its own driver's schema (defaults filled in). */
+type BoardOptions = Pick<BoardSpec, 'power' | 'console'>;
+
+/** The checks of one board that depend on its profile, power driver and console transport. */
+function checkBoard(at: string[], board: unknown, problems: ConfigProblems, options: LabOptions): BoardOptions {
+  const { profile, power, console } = asRecord(board);
   const profiles = options.profiles ?? boardProfiles;
-  if (!Object.hasOwn(profiles, board.profile)) {
-    throw where.error([...at, 'profile'], `unknown board profile '${board.profile}': known profiles are ${Object.keys(profiles).join(', ')}`);
+  if (typeof profile === 'string' && !Object.hasOwn(profiles, profile)) {
+    problems.add([...at, 'profile'], `unknown board profile '${profile}': known profiles are ${Object.keys(profiles).join(', ')}`);
   }
+  const { driver, ...powerOptions } = asRecord(power);
+  const { transport, ...consoleOptions } = asRecord(console);
   const drivers = powerDriverTable(options.powerDrivers);
-  const { driver, ...powerOptions } = board.power;
-  if (!Object.hasOwn(drivers, driver)) {
-    throw where.error([...at, 'power', 'driver'], `unknown power driver '${driver}': known drivers are ${Object.keys(drivers).join(', ')}`);
-  }
-  const power = drivers[driver].schema.safeParse(powerOptions);
-  if (!power.success) throw where.fromZod(power.error.issues[0], [...at, 'power']);
-  const { transport, ...consoleOptions } = board.console;
-  if (!Object.hasOwn(consoleTransports, transport)) {
-    throw where.error([...at, 'console', 'transport'], `unknown console transport '${transport}': known transports are ${Object.keys(consoleTransports).join(', ')}`);
-  }
-  const consoleParsed = consoleTransports[transport].schema.safeParse(consoleOptions);
-  if (!consoleParsed.success) throw where.fromZod(consoleParsed.error.issues[0], [...at, 'console']);
   return {
-    name,
-    profile: board.profile,
-    power: { driver, ...(power.data as Record<string, unknown>) },
-    console: { transport, ...(consoleParsed.data as Record<string, unknown>) },
-    network: board.network,
-    ssh: board.ssh,
-    leaveOn: board.leaveOn,
+    power: { driver: String(driver), ...checkOptions([...at, 'power'], 'driver', driver, powerOptions, drivers, ['power driver', 'drivers'], problems) },
+    console: { transport: String(transport), ...checkOptions([...at, 'console'], 'transport', transport, consoleOptions, consoleTransports, ['console transport', 'transports'], problems) },
   };
 }
+
+/** The options of `power:` or `console:`, checked by the schema of the type its `typeKey` names. */
+function checkOptions(
+  at: string[],
+  typeKey: string,
+  type: unknown,
+  options: Record<string, unknown>,
+  table: Readonly<Record<string, { schema: z.ZodType }>>,
+  [what, plural]: [string, string],
+  problems: ConfigProblems,
+): Record<string, unknown> {
+  if (typeof type !== 'string') return options; // the lab schema reports it
+  if (!Object.hasOwn(table, type)) {
+    problems.add([...at, typeKey], `unknown ${what} '${type}': known ${plural} are ${Object.keys(table).join(', ')}`);
+    return options;
+  }
+  const schema = table[type].schema;
+  const parsed = schema.safeParse(options, { reportInput: true });
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  problems.addIssues(parsed.error.issues, schema, at);
+  return options;
+}
+
+const asRecord = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? value : {}) as Record<string, unknown>;

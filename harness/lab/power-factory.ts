@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { HilError } from '../errors.ts';
-import { CommandPower } from '../power/command-power.ts';
-import { GpioPower } from '../power/gpio-power.ts';
-import { NumatoPower } from '../power/numato-power.ts';
-import { PduDaemonPower } from '../power/pdudaemon-power.ts';
+import { CommandPower, commandOptions } from '../power/command-power.ts';
+import { driverSettings } from '../power/driver-options.ts';
+import { GpioPower, gpioOptions } from '../power/gpio-power.ts';
+import { NumatoPower, numatoOptions } from '../power/numato-power.ts';
+import { PduDaemonPower, pduDaemonOptions } from '../power/pdudaemon-power.ts';
 import type { PowerSwitch } from '../power/power-switch.ts';
-import { TasmotaPower } from '../power/tasmota-power.ts';
+import { TasmotaPower, tasmotaOptions } from '../power/tasmota-power.ts';
 
 /** What a power driver gets besides its own options. */
 export interface PowerContext {
@@ -17,62 +18,36 @@ export interface PowerContext {
 
 /**
  * A power driver type: the schema of its options as written in the lab file under `power:`
- * (without `driver`), and a factory. Secrets are resolved before `create` is called: a lab file's
- * `passwordEnv`/`passwordFile` arrive as `password`.
+ * (without `driver`), and a factory that gets them checked, with the schema's defaults. Secrets are
+ * resolved before `create` is called: a lab file's `passwordEnv`/`passwordFile` arrive as `password`.
  */
-export interface PowerDriver<T = any> {
-  schema: z.ZodType<T>;
-  create(options: T & { password?: string }, ctx: PowerContext): PowerSwitch;
+export interface PowerDriver<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  create(options: z.output<S> & { password?: string }, ctx: PowerContext): PowerSwitch;
 }
 
 export type PowerDriverTable = Readonly<Record<string, PowerDriver>>;
 
-const port = z.number().int().min(1).max(65535);
-const ms = z.number().int().positive();
+/** A table entry, its options typed from its schema (the table itself holds drivers of any schema). */
+export function powerDriver<S extends z.ZodType>(driver: PowerDriver<S>): PowerDriver {
+  return driver as unknown as PowerDriver;
+}
+
 const secretRef = { passwordEnv: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() };
-const gpioLine = { chip: z.union([z.string().min(1), z.number().int().min(0)]).transform(String), line: z.number().int().min(0), activeLow: z.boolean().optional() };
 
 /** The drivers hil ships. The virtual board's `qemu` driver is added by whoever builds that board. */
 export const builtinPowerDrivers: PowerDriverTable = {
-  command: {
-    schema: z.strictObject({ on: z.string().min(1), off: z.string().min(1), state: z.string().min(1).optional(), timeoutMs: ms.optional() }),
+  command: powerDriver({
+    schema: commandOptions.omit({ cwd: true }),
     create: (o, ctx) => new CommandPower({ ...o, cwd: ctx.baseDir, board: ctx.board }),
-  },
-  pdudaemon: {
-    schema: z.strictObject({
-      host: z.string().min(1),
-      port: port.optional(),
-      pdu: z.string().min(1),
-      outlet: z.union([z.number().int().min(0), z.string().min(1)]),
-      delaySeconds: z.number().min(0).optional(),
-      settleMs: z.number().int().min(0).optional(),
-      timeoutMs: ms.optional(),
-    }),
-    create: (o, ctx) => new PduDaemonPower({ ...o, board: ctx.board }),
-  },
-  tasmota: {
-    schema: z.strictObject({ host: z.string().min(1), port: port.optional(), relay: z.number().int().min(1).optional(), user: z.string().min(1).optional(), ...secretRef, timeoutMs: ms.optional() }),
+  }),
+  pdudaemon: powerDriver({ schema: pduDaemonOptions, create: (o, ctx) => new PduDaemonPower({ ...o, board: ctx.board }) }),
+  tasmota: powerDriver({
+    schema: tasmotaOptions.extend(secretRef),
     create: ({ passwordEnv: _e, passwordFile: _f, ...o }, ctx) => new TasmotaPower({ ...o, board: ctx.board }),
-  },
-  numato: {
-    schema: z
-      .strictObject({
-        path: z.string().min(1),
-        relay: z.number().int().min(0),
-        channels: z.union([1, 2, 4, 8, 16, 32, 64].map((n) => z.literal(n))).optional(),
-        baudRate: z.number().int().positive().optional(),
-        timeoutMs: ms.optional(),
-      })
-      .superRefine((o, ctx) => {
-        const channels = o.channels ?? 8;
-        if (o.relay >= channels) ctx.addIssue({ code: 'custom', path: ['relay'], message: `relay ${o.relay} does not exist on a ${channels}-channel module (relays are numbered 0 to ${channels - 1}; set channels)` });
-      }),
-    create: (o, ctx) => new NumatoPower({ ...o, board: ctx.board }),
-  },
-  gpio: {
-    schema: z.strictObject({ ...gpioLine, sense: z.strictObject(gpioLine).optional(), timeoutMs: ms.optional() }),
-    create: (o, ctx) => new GpioPower({ ...o, board: ctx.board }),
-  },
+  }),
+  numato: powerDriver({ schema: numatoOptions, create: (o, ctx) => new NumatoPower({ ...o, board: ctx.board }) }),
+  gpio: powerDriver({ schema: gpioOptions, create: (o, ctx) => new GpioPower({ ...o, board: ctx.board }) }),
 };
 
 /** The built-in drivers plus `extra`; a name defined twice is an error (at load, not at use). */
@@ -91,10 +66,6 @@ export function createPowerSwitch(config: { driver: string } & Record<string, un
   const { driver: type, password, ...rest } = config;
   const driver = Object.hasOwn(table, type) ? table[type] : undefined;
   if (!driver) throw new HilError(`unknown power driver '${type}': known drivers are ${Object.keys(table).join(', ')}`, { code: 'CONFIG', board: ctx.board });
-  const parsed = driver.schema.safeParse(rest);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
-    throw new HilError(`bad options for power driver '${type}': ${problems}`, { code: 'CONFIG', board: ctx.board });
-  }
-  return driver.create({ ...parsed.data, ...(typeof password === 'string' ? { password } : {}) }, ctx);
+  const options = driverSettings(type, driver.schema, rest, ctx.board) as Record<string, unknown>;
+  return driver.create({ ...options, ...(typeof password === 'string' ? { password } : {}) }, ctx);
 }

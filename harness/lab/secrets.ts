@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import type { YamlWhere } from './yaml-where.ts';
+import { errorAt, type YamlSource } from '../config/yaml-source.ts';
 
 /** Field names that would hold a secret inline: refused anywhere in a lab file. */
 const INLINE_SECRET = /^(password|passwd|passphrase|secret|token|key)$/i;
@@ -33,16 +33,16 @@ export function expandPath(path: string, baseDir: string): string {
  */
 export function resolvePassword(
   options: Record<string, unknown>,
-  where: { yaml: YamlWhere; path: string[]; baseDir: string; env: NodeJS.ProcessEnv },
+  where: { source: YamlSource; path: string[]; baseDir: string; env: NodeJS.ProcessEnv },
 ): Record<string, unknown> {
   const { passwordEnv, passwordFile, ...rest } = options;
   if (passwordEnv !== undefined && passwordFile !== undefined) {
-    throw where.yaml.error([...where.path, 'passwordFile'], 'give passwordEnv or passwordFile, not both');
+    throw errorAt(where.source, [...where.path, 'passwordFile'], 'give passwordEnv or passwordFile, not both');
   }
   if (typeof passwordEnv === 'string') {
     const value = where.env[passwordEnv];
     if (value === undefined || value === '') {
-      throw where.yaml.error([...where.path, 'passwordEnv'], `environment variable ${passwordEnv} is not set (it should hold the password)`);
+      throw errorAt(where.source, [...where.path, 'passwordEnv'], `environment variable ${passwordEnv} is not set (it should hold the password)`);
     }
     return { ...rest, password: value };
   }
@@ -52,7 +52,7 @@ export function resolvePassword(
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      throw where.yaml.error([...where.path, 'passwordFile'], `cannot read password file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw errorAt(where.source, [...where.path, 'passwordFile'], `cannot read password file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
     }
     return { ...rest, password: text.replace(/\r?\n$/, '') };
   }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { ConfigError } from '../errors.ts';
-import { KNOWN_KEYS, systemSchema } from './system-schema.ts';
-import { issuesToError, lineOf, readYaml } from './yaml-source.ts';
+import { ConfigProblems } from '../config/config-problems.ts';
+import { lineOf, readYaml } from '../config/yaml-source.ts';
+import { systemSchema } from './system-schema.ts';
 
 /** Xen and its own command line. */
 export interface XenSpec {
@@ -68,7 +69,11 @@ export function loadSystemFile(path: string): SystemSpec {
 export function parseSystem(text: string, fileName: string): SystemSpec {
   const source = readYaml(text, fileName);
   const parsed = systemSchema.safeParse(source.data, { reportInput: true });
-  if (!parsed.success) throw issuesToError(source, parsed.error.issues, KNOWN_KEYS);
+  if (!parsed.success) {
+    const problems = new ConfigProblems(source);
+    problems.addIssues(parsed.error.issues, systemSchema);
+    throw problems.toError();
+  }
   const sys = parsed.data;
   return {
     name: sys.name ?? basename(fileName, extname(fileName)),

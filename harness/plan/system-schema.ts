@@ -38,7 +38,7 @@ const artifact = z.string().min(1, 'must name an artifact (xen, linux, domu-init
 const bootargs = z.string().default('');
 const vcpus = z.number().int('must be a whole number').min(1, 'must be at least 1');
 
-export const xenShape = {
+const xenShape = {
   /** The hypervisor image: an artifact name or a file. */
   image: artifact.default('xen'),
   bootargs,
@@ -48,9 +48,9 @@ export const xenShape = {
     .default('a'),
 };
 
-export const dom0Shape = { kernel: artifact, ramdisk: artifact.optional(), bootargs, memory, vcpus };
+const dom0Shape = { kernel: artifact, ramdisk: artifact.optional(), bootargs, memory, vcpus };
 
-export const domuShape = {
+const domuShape = {
   name: z
     .string()
     .regex(/^[a-z0-9-]+$/, 'must use only lower-case letters, digits and "-"')
@@ -65,7 +65,7 @@ export const domuShape = {
   passthrough: artifact.optional(),
 };
 
-export const systemShape = {
+const systemShape = {
   name: domuShape.name.optional(),
   xen: z.strictObject(xenShape).optional(),
   dom0: z.strictObject(dom0Shape).optional(),
@@ -91,13 +91,5 @@ export const systemSchema = z.strictObject(systemShape).superRefine((sys, ctx) =
     }
   });
 });
-
-/** Allowed keys of each kind of mapping, by path with indices written "[]"; for "did you mean". */
-export const KNOWN_KEYS: Record<string, string[]> = {
-  '': Object.keys(systemShape),
-  xen: Object.keys(xenShape),
-  dom0: Object.keys(dom0Shape),
-  'domus[]': Object.keys(domuShape),
-};
 
 export type ParsedSystem = z.output<typeof systemSchema>;

@@ -1,36 +1,42 @@
+import { z } from 'zod';
 import { execa } from 'execa';
 import { powerError, type PowerTarget } from './power-error.ts';
+import { driverSettings, millis } from './driver-options.ts';
 import type { PowerState, PowerSwitch } from './power-switch.ts';
 
-export interface CommandPowerOptions {
+/** Shell-command power's options, as code gives them; the lab file's `power:` has all but `cwd`. */
+export const commandOptions = z.strictObject({
   /** Shell command that switches the board on (run with /bin/sh -c). */
-  on: string;
+  on: z.string().min(1),
   /** Shell command that switches the board off. */
-  off: string;
+  off: z.string().min(1),
   /**
    * Shell command that reports the state. It prints "on" or "off" (any case, surrounding blanks
    * ignored); when it prints nothing, exit status 0 means on and 1 means off. Anything else is an
    * error. Optional: without it the switch cannot report its state and nothing is verified.
    */
-  state?: string;
-  /** Time limit for each command. Default 10000 ms. */
-  timeoutMs?: number;
-  /** Working directory for the commands. Default: the current directory. */
-  cwd?: string;
-  board?: string;
-}
+  state: z.string().min(1).optional(),
+  /** Time limit for each command. */
+  timeoutMs: millis.default(10000),
+  /** Working directory for the commands (the lab file's folder, from a lab file). Default: the current directory. */
+  cwd: z.string().min(1).optional(),
+});
+
+export type CommandPowerOptions = z.input<typeof commandOptions> & { board?: string };
 
 /** Power switched by the lab's own shell commands (a vendor CLI, a script, ...). */
 export class CommandPower implements PowerSwitch {
   readonly description: string;
   readonly state?: () => Promise<PowerState>;
   private readonly target: PowerTarget;
+  private readonly options: z.output<typeof commandOptions>;
 
-  constructor(private readonly options: CommandPowerOptions) {
-    this.description = `command on: ${options.on}; off: ${options.off}`;
-    this.target = { board: options.board, driver: 'command', device: `"${options.on}" / "${options.off}"` };
-    if (options.state !== undefined) {
-      const stateCommand = options.state;
+  constructor({ board, ...options }: CommandPowerOptions) {
+    const o = (this.options = driverSettings('command', commandOptions, options, board));
+    this.description = `command on: ${o.on}; off: ${o.off}`;
+    this.target = { board, driver: 'command', device: `"${o.on}" / "${o.off}"` };
+    if (o.state !== undefined) {
+      const stateCommand = o.state;
       this.state = () => this.readState(stateCommand, 'state');
     }
   }
@@ -65,7 +71,7 @@ export class CommandPower implements PowerSwitch {
   }
 
   private async run(action: string, command: string) {
-    const timeoutMs = this.options.timeoutMs ?? 10000;
+    const timeoutMs = this.options.timeoutMs;
     // Own process group, killed whole at the timeout: a shell's children (sleep, ssh, ...) would
     // otherwise keep the output pipes open and the wait going.
     const sub = execa(command, { shell: true, reject: false, detached: true, cwd: this.options.cwd, stdin: 'ignore' });

@@ -1,30 +1,35 @@
+import { z } from 'zod';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { powerError, type PowerTarget } from './power-error.ts';
+import { driverSettings, millis } from './driver-options.ts';
 import type { PowerState, PowerSwitch } from './power-switch.ts';
 
-export interface GpioLine {
+const gpioLine = z.strictObject({
   /** GPIO chip as libgpiod names it: "gpiochip0", "0", or a /dev/gpiochipN path. */
-  chip: string;
+  chip: z.union([z.string().min(1), z.number().int().min(0)]).transform(String),
   /** Line offset on that chip. */
-  line: number;
-  /** The signal is active low: "on" drives the line to 0. Default false. */
-  activeLow?: boolean;
-}
+  line: z.number().int().min(0),
+  /** The signal is active low: "on" drives the line to 0. */
+  activeLow: z.boolean().default(false),
+});
 
-export interface GpioPowerOptions extends GpioLine {
+/** A GPIO power line's options, as code and the lab file's `power:` give them. */
+export const gpioOptions = gpioLine.extend({
   /**
    * An input line that reads the board's power (e.g. a power-good signal), for state() and to
    * verify each switch. Optional. The output line itself is never read back: libgpiod v1's
    * gpioget requests a line as an input, which would release the relay.
    */
-  sense?: GpioLine;
+  sense: gpioLine.optional(),
   /** Directory holding gpioset/gpioget. Default: found on PATH. */
-  binDir?: string;
-  /** Time limit for each tool run. Default 5000 ms. */
-  timeoutMs?: number;
-  board?: string;
-}
+  binDir: z.string().min(1).optional(),
+  /** Time limit for each tool run. */
+  timeoutMs: millis.default(5000),
+});
+
+export type GpioLine = z.output<typeof gpioLine>;
+export type GpioPowerOptions = z.input<typeof gpioOptions> & { board?: string };
 
 /**
  * A relay or load switch on a GPIO line of the lab host, driven with Debian's gpiod tools
@@ -36,11 +41,13 @@ export class GpioPower implements PowerSwitch {
   readonly description: string;
   readonly state?: () => Promise<PowerState>;
   private readonly target: PowerTarget;
+  private readonly options: z.output<typeof gpioOptions>;
 
-  constructor(private readonly options: GpioPowerOptions) {
-    this.description = `gpio ${options.chip} line ${options.line}${options.activeLow ? ' (active low)' : ''}`;
-    this.target = { board: options.board, driver: 'gpio', device: `${options.chip} line ${options.line}` };
-    const sense = options.sense;
+  constructor({ board, ...options }: GpioPowerOptions) {
+    const o = (this.options = driverSettings('gpio', gpioOptions, options, board));
+    this.description = `gpio ${o.chip} line ${o.line}${o.activeLow ? ' (active low)' : ''}`;
+    this.target = { board, driver: 'gpio', device: `${o.chip} line ${o.line}` };
+    const sense = o.sense;
     if (sense) this.state = () => this.read(sense, 'state');
   }
 
@@ -71,7 +78,7 @@ export class GpioPower implements PowerSwitch {
   /** Runs a gpiod tool and returns its trimmed stdout; a failure names the command and its stderr. */
   private async tool(name: string, args: string[], action: string): Promise<string> {
     const file = this.options.binDir ? join(this.options.binDir, name) : name;
-    const timeoutMs = this.options.timeoutMs ?? 5000;
+    const timeoutMs = this.options.timeoutMs;
     const r = await execa(file, args, { reject: false, timeout: timeoutMs, stdin: 'ignore' });
     const shown = `${name} ${args.join(' ')}`;
     const stderr = String(r.stderr ?? '').trim();

@@ -1,32 +1,44 @@
+import { z } from 'zod';
 import { SerialPort } from 'serialport';
 import { numatoAnswer, numatoRelayId, NUMATO_PROMPT } from './numato-protocol.ts';
 import { powerError, reason, type PowerTarget } from './power-error.ts';
+import { driverSettings, millis } from './driver-options.ts';
 import type { PowerState, PowerSwitch } from './power-switch.ts';
 
-export interface NumatoPowerOptions {
-  /** The module's serial device, e.g. /dev/serial/by-id/usb-Numato_Systems_...-if00. */
-  path: string;
-  /** Relay number as Numato prints it, from 0. */
-  relay: number;
-  /** Number of relays on the module: decides how relay numbers are written. Default 8. */
-  channels?: number;
-  /** The module is a USB CDC device: the rate is not used on the wire. Default 19200. */
-  baudRate?: number;
-  /** Time limit for each answer. Default 2000 ms. */
-  timeoutMs?: number;
-  board?: string;
-}
+/** A Numato relay's options, as code and the lab file's `power:` give them. */
+export const numatoOptions = z
+  .strictObject({
+    /** The module's serial device, e.g. /dev/serial/by-id/usb-Numato_Systems_...-if00. */
+    path: z.string().min(1),
+    /** Relay number as Numato prints it, from 0. */
+    relay: z.number().int().min(0),
+    /** Number of relays on the module: decides how relay numbers are written. */
+    channels: z.union([1, 2, 4, 8, 16, 32, 64].map((n) => z.literal(n))).default(8),
+    /** The module is a USB CDC device: the rate is not used on the wire. */
+    baudRate: z.number().int().positive().default(19200),
+    /** Time limit for each answer. */
+    timeoutMs: millis.default(2000),
+  })
+  .superRefine((o, ctx) => {
+    if (o.relay >= o.channels) {
+      ctx.addIssue({ code: 'custom', path: ['relay'], message: `relay ${o.relay} does not exist on a ${o.channels}-channel module (relays are numbered 0 to ${o.channels - 1}; set channels)` });
+    }
+  });
+
+export type NumatoPowerOptions = z.input<typeof numatoOptions> & { board?: string };
 
 /** One relay of a Numato Lab USB relay module. Each switch is read back with `relay read`. */
 export class NumatoPower implements PowerSwitch {
   readonly description: string;
   private readonly target: PowerTarget;
   private readonly id: string;
+  private readonly options: z.output<typeof numatoOptions>;
 
-  constructor(private readonly options: NumatoPowerOptions) {
-    this.id = numatoRelayId(options.relay, options.channels ?? 8);
-    this.description = `numato ${options.path} relay ${options.relay}`;
-    this.target = { board: options.board, driver: 'numato', device: `${options.path} relay ${options.relay}` };
+  constructor({ board, ...options }: NumatoPowerOptions) {
+    const o = (this.options = driverSettings('numato', numatoOptions, options, board));
+    this.id = numatoRelayId(o.relay, o.channels);
+    this.description = `numato ${o.path} relay ${o.relay}`;
+    this.target = { board, driver: 'numato', device: `${o.path} relay ${o.relay}` };
   }
 
   on(): Promise<void> {
@@ -60,7 +72,7 @@ export class NumatoPower implements PowerSwitch {
 
   /** Opens the port, resynchronises on the prompt, runs `work`, closes the port. */
   private async session<T>(action: string, work: (ask: Ask) => Promise<T>): Promise<T> {
-    const port = new SerialPort({ path: this.options.path, baudRate: this.options.baudRate ?? 19200, autoOpen: false });
+    const port = new SerialPort({ path: this.options.path, baudRate: this.options.baudRate, autoOpen: false });
     let received = '';
     port.on('data', (d: Buffer) => (received += d.toString('latin1')));
     port.on('error', () => undefined); // reported through the pending call instead
@@ -69,7 +81,7 @@ export class NumatoPower implements PowerSwitch {
     } catch (err) {
       throw powerError(this.target, action, `cannot open ${this.options.path}: ${reason(err)}`, err);
     }
-    const timeoutMs = this.options.timeoutMs ?? 2000;
+    const timeoutMs = this.options.timeoutMs;
     const exchange = async (text: string, shown: string): Promise<string> => {
       received = '';
       await new Promise<void>((resolve, reject) => port.write(text, (err) => (err ? reject(err) : port.drain(() => resolve()))));

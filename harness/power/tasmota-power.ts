@@ -1,21 +1,26 @@
+import { z } from 'zod';
 import { httpGet } from './http-get.ts';
 import { powerError, reason, type PowerTarget } from './power-error.ts';
+import { driverSettings, millis, portNumber } from './driver-options.ts';
 import type { PowerState, PowerSwitch } from './power-switch.ts';
 
-export interface TasmotaPowerOptions {
-  host: string;
-  /** Default 80. */
-  port?: number;
-  /** Relay index as Tasmota numbers them (Power1, Power2, ...). Default 1. */
-  relay?: number;
-  /** Web user, when the device has a web password. Default "admin" (Tasmota's fixed default). */
-  user?: string;
+/** A Tasmota relay's options, as code and the lab file's `power:` give them. */
+export const tasmotaOptions = z.strictObject({
+  host: z.string().min(1),
+  port: portNumber.default(80),
+  /** Relay index as Tasmota numbers them (Power1, Power2, ...). */
+  relay: z.number().int().min(1).default(1),
+  /** Web user, when the device has a web password: "admin" is Tasmota's fixed default. */
+  user: z.string().min(1).default('admin'),
+  /** Time limit for one HTTP request. */
+  timeoutMs: millis.default(5000),
+});
+
+export type TasmotaPowerOptions = z.input<typeof tasmotaOptions> & {
   /** Web password (resolved by the lab file from passwordEnv/passwordFile). Never printed. */
   password?: string;
-  /** Time limit for one HTTP request. Default 5000 ms. */
-  timeoutMs?: number;
   board?: string;
-}
+};
 
 /**
  * A relay on a Tasmota device, through its web command API (tasmota.github.io/docs/Commands,
@@ -25,13 +30,12 @@ export interface TasmotaPowerOptions {
 export class TasmotaPower implements PowerSwitch {
   readonly description: string;
   private readonly target: PowerTarget;
-  /** The options with their defaults applied, once. */
-  private readonly settings: Required<Omit<TasmotaPowerOptions, 'password' | 'board'>>;
+  private readonly settings: z.output<typeof tasmotaOptions>;
   // A private field: kept out of JSON.stringify, util.inspect and so out of logs and reports.
   readonly #password?: string;
 
   constructor({ password, board, ...options }: TasmotaPowerOptions) {
-    this.settings = { port: 80, relay: 1, user: 'admin', timeoutMs: 5000, ...definedOnly(options) };
+    this.settings = driverSettings('tasmota', tasmotaOptions, options, board);
     this.#password = password;
     const device = `${this.settings.host}:${this.settings.port} relay ${this.settings.relay}`;
     this.description = `tasmota ${device}`;
@@ -89,9 +93,4 @@ export class TasmotaPower implements PowerSwitch {
     if (value === 'OFF') return 'off';
     throw powerError(this.target, action, `unexpected reply to ${sent}: ${body.slice(0, 200)} (expected {"POWER${this.settings.relay}":"ON"|"OFF"})`);
   }
-}
-
-/** The options that were given: an explicit `undefined` must not hide a default. */
-function definedOnly<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

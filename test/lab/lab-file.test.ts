@@ -66,21 +66,21 @@ describe('lab file', () => {
     const err = configError(file);
     assert.equal(err.field, 'boards.b1.power.outlet');
     assert.equal(err.line, 9);
-    assert.equal(err.message, `${file}:9, field 'boards.b1.power.outlet': expected number or string, received array`);
+    assert.equal(err.message, `${file}:9, field 'boards.b1.power.outlet': expected a number or a string, got a list`);
   });
 
   it('edge: a missing field names its parent\'s line', () => {
     const err = configError(lab('profile: zcu102\npower: { driver: pdudaemon, host: pdu.lab, outlet: 3 }\nconsole: { transport: serial, path: /dev/ttyUSB0 }'));
     assert.equal(err.field, 'boards.b1.power.pdu');
     assert.equal(err.line, 5);
-    assert.match(err.message, /missing; expected string/);
+    assert.match(err.message, /is required but missing \(expected a string\)/);
   });
 
   it('edge: a misspelt field is unknown, at its own line', () => {
     const err = configError(lab(`${BOARD}\nleaveon: true`));
     assert.equal(err.field, 'boards.b1.leaveon');
     assert.equal(err.line, 7);
-    assert.match(err.message, /unknown field 'leaveon'/);
+    assert.match(err.message, /unknown key 'leaveon' \(a typo\?\); did you mean 'leaveOn'\?/);
   });
 
   it('edge: unknown profile, driver and transport list the known ones', () => {
@@ -91,6 +91,18 @@ describe('lab file', () => {
     assert.match(configError(lab(BOARD.replace('transport: serial', 'transport: telnet'))).message, /unknown console transport 'telnet': known transports are serial, tcp/);
   });
 
+  it('edge: reports every problem at once, in file order, across the lab schema and the drivers\' own', () => {
+    const file = lab('profile: zcu104\npower: { driver: tasmota, hots: relay.lab }\nconsole: { transport: serial, path: /dev/ttyUSB0, baudrate: 9600 }');
+    const err = configError(file);
+    assert.equal(err.field, 'boards.b1.profile');
+    assert.equal(err.line, 4);
+    const lines = err.message.split('\n');
+    assert.match(lines[0], /:4, field 'boards\.b1\.profile': unknown board profile 'zcu104'/);
+    assert.match(lines[1], /also .*:5, field 'boards\.b1\.power\.hots': unknown key 'hots' \(a typo\?\); did you mean 'host'\?/);
+    assert.match(lines[2], /also .*:6, field 'boards\.b1\.console\.baudrate': unknown key 'baudrate' \(a typo\?\); did you mean 'baudRate'\?/);
+    assert.equal(lines.length, 3, 'the missing host is not reported beside its typo');
+  });
+
   it('edge: a numato relay beyond the module\'s channels', () => {
     const err = configError(lab(BOARD.replace(/power: .*/, 'power: { driver: numato, path: /dev/ttyACM0, relay: 9 }')));
     assert.equal(err.field, 'boards.b1.power.relay');
@@ -99,7 +111,7 @@ describe('lab file', () => {
 
   it('edge: YAML syntax errors carry the line', () => {
     const err = configError(write('host: { tftpAddress: 192.168.1.10 }\nboards:\n  b1: [unclosed\n'));
-    assert.match(err.message, /not valid YAML/);
+    assert.match(err.message, /invalid YAML/);
     assert.ok(err.line && err.line >= 3);
   });
 

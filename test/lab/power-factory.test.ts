@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { builtinPowerDrivers, createPowerSwitch, powerDriverTable, type PowerDriver } from '../../harness/lab/power-factory.ts';
+import { builtinPowerDrivers, createPowerSwitch, powerDriver, powerDriverTable } from '../../harness/lab/power-factory.ts';
 import type { PowerSwitch } from '../../harness/power/power-switch.ts';
 import { TasmotaSim } from '../power/peers/tasmota-sim.ts';
 
 describe('power driver registry', () => {
   const ctx = { board: 'b1', baseDir: '/tmp' };
-  const fake: PowerDriver<{ name: string }> = {
+  const fake = powerDriver({
     schema: z.strictObject({ name: z.string() }),
     create: (o) => ({ description: `fake ${o.name}`, on: async () => undefined, off: async () => undefined }) satisfies PowerSwitch,
-  };
+  });
 
   it('knows the built-in drivers', () => {
     assert.deepEqual(Object.keys(builtinPowerDrivers), ['command', 'pdudaemon', 'tasmota', 'numato', 'gpio']);

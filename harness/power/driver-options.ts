@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { HilError } from '../errors.ts';
+
+/** Building blocks of the drivers' option schemas. */
+export const portNumber = z.number().int().min(1).max(65535);
+export const millis = z.number().int().positive();
+
+/**
+ * A driver's settings: its options checked by its schema, with the schema's defaults filled in. The
+ * schema is the one place a driver's options are typed and defaulted; the lab file validates with it too.
+ */
+export function driverSettings<S extends z.ZodType>(driver: string, schema: S, options: unknown, board?: string): z.output<S> {
+  const parsed = schema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
+  throw new HilError(`bad options for power driver '${driver}': ${problems}`, { code: 'CONFIG', board });
+}
