@@ -29,6 +29,6 @@ export const qemuVirtArm64: BoardProfile = {
   dom0Bootargs: 'hil.eth0=off hil.eth1=10.0.2.15/24,10.0.2.2',
   // The virtual LAN (harness/virtual-lan): the board is 10.0.2.15, the lab host (our TFTP server) 10.0.2.2.
   network: { mode: 'static', ipaddr: '10.0.2.15', serverip: '10.0.2.2', netmask: '255.255.255.0' },
-  // Measured under TCG on 2 cores; budgets leave room for a loaded CI machine.
-  budgets: { ubootPromptMs: 15000, tftpMsPerMiB: 1000, xenBannerMs: 20000, xenInitMs: 60000, domuReadyMs: 90000, dom0ReadyMs: 120000 },
+  // Measured under TCG on 2 cores; the limits leave room for a loaded CI machine.
+  limits: { ubootPromptMs: 15000, tftpMsPerMiB: 1000, xenBannerMs: 20000, xenInitMs: 60000, domuReadyMs: 90000, dom0ReadyMs: 120000 },
 };

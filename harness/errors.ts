@@ -43,12 +43,12 @@ export class ConsoleTimeoutError extends HilError {
   readonly expected: string;
   readonly timeoutMs: number;
   readonly lastLines: string[];
-  constructor(opts: { stage: string; expected: string; timeoutMs: number; lastLines: string[]; board?: string }) {
+  constructor(opts: { stage: string; expected: string; timeoutMs: number; timeoutFrom?: string; lastLines: string[]; board?: string }) {
     super(
       [
         `Timed out ${inStage(opts.stage, opts.board)}`,
         `  Expected: ${opts.expected}`,
-        `  Timeout:  ${opts.timeoutMs} ms`,
+        `  Timeout:  ${opts.timeoutMs} ms${opts.timeoutFrom ? ` (${opts.timeoutFrom})` : ''}`,
         ...formatConsoleTail(opts.lastLines),
       ].join('\n'),
       { code: 'TIMEOUT', board: opts.board },

@@ -14,6 +14,7 @@ export const BOOT_OPTIONS = {
   lab: { type: 'string' },
   system: { type: 'string' },
   domain: { type: 'string' },
+  limit: { type: 'string', multiple: true },
   wait: { type: 'boolean', default: false },
 } as const;
 
@@ -22,7 +23,7 @@ export const BOOT_OPTIONS = {
  * powers off and unlocks afterwards, whatever happens. Transcripts go to a temporary folder it names.
  */
 export async function withBootedBoard(
-  values: { board?: string; lab?: string; system?: string; wait?: boolean },
+  values: { board?: string; lab?: string; system?: string; limit?: string[]; wait?: boolean },
   usage: string,
   work: (booted: BootedBoard, board: BoardInstance) => Promise<number>,
 ): Promise<number> {

@@ -4,7 +4,7 @@ import { boardFromArgs } from './board-args.ts';
 import { onInterrupt } from './interrupt.ts';
 
 export interface HeldBoardOptions {
-  values: { board?: string; lab?: string; wait?: boolean };
+  values: { board?: string; lab?: string; limit?: string[]; wait?: boolean };
   usage: string;
   /** What holds the board, for `hil lock status`. */
   command: string;

@@ -1,19 +1,31 @@
 import { statSync } from 'node:fs';
 import { boardProfiles } from '../../boards/index.ts';
+import { qemuVirtArm64 } from '../../boards/qemu-virt-arm64.ts';
 import { ensureImages, resolveArtifact } from '../../images/recipe.ts';
 import { HilError } from '../errors.ts';
+import { labBoardPlanFacts, loadLabFile } from '../lab/lab-file.ts';
+import { profileLimits, withLimitFlags } from '../lab/limits.ts';
+import { checkBoard } from '../lab/open-board.ts';
 import { loadSystemFile } from '../plan/system-file.ts';
 import { buildBootPlan, renderScript } from '../plan/uboot-commands.ts';
 import { parseCommandArgs } from './args.ts';
 
-const USAGE = 'plan --system FILE [--board PROFILE]';
+const USAGE = 'plan --system FILE [--profile PROFILE | --board NAME [--lab FILE]] [--limit NAME=MS...]';
 
-/** Prints the U-Boot script a system file turns into on a board, without touching the board. */
+/**
+ * Prints the U-Boot script a system file turns into, without touching a board: for a board profile
+ * (default the virtual board's), or for a board of the lab file (its profile, network and limits).
+ */
 export async function planCommand(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs('plan', args, { system: { type: 'string' }, board: { type: 'string', default: 'qemu-virt-arm64' } }, USAGE);
+  const { values } = parseCommandArgs(
+    'plan',
+    args,
+    { system: { type: 'string' }, profile: { type: 'string' }, board: { type: 'string' }, lab: { type: 'string' }, limit: { type: 'string', multiple: true } },
+    USAGE,
+  );
   if (!values.system) throw new HilError(`--system is required\n  usage: hil ${USAGE}`, { code: 'USAGE' });
-  const profile = boardProfiles[values.board!];
-  if (!profile) throw new HilError(`unknown board profile '${values.board}'; known: ${Object.keys(boardProfiles).join(', ')}`);
+  if (values.profile && values.board) throw new HilError(`give --profile or --board, not both\n  usage: hil ${USAGE}`, { code: 'USAGE' });
+  const { profile, network, limits } = await planTarget(values);
   const images = await ensureImages({ log: () => {} });
   const dt = profile.deviceTree;
   const resolve = (nameOrPath: string) => {
@@ -22,6 +34,21 @@ export async function planCommand(args: string[]): Promise<number> {
     const a = resolveArtifact(images, nameOrPath);
     return { name: a.name, path: a.path, size: statSync(a.path).size };
   };
-  console.log(renderScript(buildBootPlan(loadSystemFile(values.system), { board: profile, resolve })));
+  console.log(renderScript(buildBootPlan(loadSystemFile(values.system), { board: profile, network, limits: withLimitFlags(limits, values.limit ?? []), resolve })));
   return 0;
+}
+
+async function planTarget(values: { profile?: string; board?: string; lab?: string }) {
+  if (values.board) {
+    await checkBoard(values.board, values.lab);
+    const labFile = values.lab ?? process.env.HIL_LAB;
+    const lab = labFile ? loadLabFile(labFile) : undefined;
+    if (lab && Object.hasOwn(lab.boards, values.board)) return labBoardPlanFacts(lab, values.board);
+    // checkBoard let it through: the built-in virtual board.
+    return { profile: qemuVirtArm64, network: qemuVirtArm64.network, limits: profileLimits(qemuVirtArm64) };
+  }
+  const name = values.profile ?? qemuVirtArm64.name;
+  if (!Object.hasOwn(boardProfiles, name)) throw new HilError(`unknown board profile '${name}'; known: ${Object.keys(boardProfiles).join(', ')}`, { code: 'USAGE' });
+  const profile = boardProfiles[name];
+  return { profile, network: profile.network, limits: profileLimits(profile) };
 }

@@ -10,11 +10,12 @@ import { renderSummary } from '../report/summary.ts';
 import { writeReport } from '../report/write-report.ts';
 import { runBoard } from '../run/run-board.ts';
 import { ensureHostPackages } from '../setup/host-setup.ts';
+import { checkLimitFlags } from './board-args.ts';
 import { parseCommandArgs } from './args.ts';
 import { withHeldBoard } from './held-board.ts';
 import { progressLog } from './progress.ts';
 
-const USAGE = 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE] [--wait [--lock-timeout S]]';
+const USAGE = 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE] [--limit NAME=MS...] [--wait [--lock-timeout S]]';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -26,12 +27,14 @@ export async function runCommand(args: string[]): Promise<number> {
     lab: { type: 'string' },
     wait: { type: 'boolean', default: false },
     'lock-timeout': { type: 'string', default: '3600' },
+    limit: { type: 'string', multiple: true },
   }, USAGE);
   const suites = selectSuites(values.suite);
   const boardName = values.board!;
   const reportDir = resolve(values['report-dir'] ?? join(REPO, 'reports', `${stamp()}-${boardName}`));
   // Mistakes in what the user named fail now, not after minutes of setup.
   await checkBoard(boardName, values.lab);
+  checkLimitFlags(values.limit);
   const systemFile = values.system && resolve(values.system);
   for (const file of new Set(systemFile ? [systemFile] : suites.map((s) => s.system))) loadSystemFile(file);
   mkdirSync(reportDir, { recursive: true });

@@ -21,6 +21,8 @@ export interface ConsoleOptions {
 
 export interface ExpectOptions {
   timeoutMs: number;
+  /** Where the time limit comes from, shown in a timeout error ("limit xenInitMs = 60000 ms, set by …"). */
+  timeoutFrom?: string;
   /** Stage name shown in a timeout or failure error, e.g. "uboot: stop autoboot". */
   stage: string;
   /** Patterns that mean the stage failed; seen before the expected pattern, they reject at once. */
@@ -105,6 +107,7 @@ export class Console {
             stage: options.stage,
             expected: list.map(describePattern).join(' or '),
             timeoutMs: options.timeoutMs,
+            timeoutFrom: options.timeoutFrom,
             lastLines: this.lastLines(),
             board: this.options.board,
           }),

@@ -1,9 +1,10 @@
 import { dirname } from 'node:path';
 import { boardProfiles } from '../../boards/index.ts';
-import { errorAt } from '../config/yaml-source.ts';
+import { errorAt, lineOfPath } from '../config/yaml-source.ts';
 import type { BoardInstance } from './board-instance.ts';
 import type { BoardProfile } from './board-profile.ts';
 import type { LabSpec } from './lab-file.ts';
+import { resolveLimits } from './limits.ts';
 import { powerDriverTable, type PowerDriverTable } from './power-factory.ts';
 import { expandPath, resolvePassword } from './secrets.ts';
 import { consoleTransports } from './transport-factory.ts';
@@ -39,17 +40,30 @@ export function createBoardInstance(lab: LabSpec, name: string, ctx: BoardInstan
   const power = drivers[driver].create(resolved, { board: name, baseDir });
   const { transport, ...consoleOptions } = spec.console;
   const console = consoleTransports[transport].create(consoleOptions, profile);
-  const network = spec.network ?? profile.network;
   return {
     name,
-    profile,
+    // The profile, its network (U-Boot fetches from the lab host unless the lab says otherwise), its limits.
+    ...labBoardPlanFacts(lab, name, profiles),
     power,
     console,
     tftpHost: lab.host.tftpAddress,
     tftpPort: lab.host.tftpPort,
-    // U-Boot fetches from the lab host unless the lab says otherwise.
-    network: { ...network, serverip: network.serverip ?? lab.host.tftpAddress },
     ssh: spec.ssh && { ...spec.ssh, keyFile: spec.ssh.keyFile && expandPath(spec.ssh.keyFile, baseDir) },
     leaveOn: spec.leaveOn,
+  };
+}
+
+/** What planning a boot on a lab board needs, without opening it: its profile, network and limits. */
+export function labBoardPlanFacts(lab: LabSpec, name: string, profiles: Readonly<Record<string, BoardProfile>> = boardProfiles) {
+  const spec = lab.boards[name];
+  const profile = profiles[spec.profile];
+  const network = spec.network ?? profile.network;
+  return {
+    profile,
+    network: { ...network, serverip: network.serverip ?? lab.host.tftpAddress },
+    limits: resolveLimits(
+      { values: profile.limits, from: `board profile ${profile.name}` },
+      { values: spec.limits, from: (limit) => `lab file ${lab.file}:${lineOfPath(lab.source.lines, ['boards', name, 'limits', limit])}` },
+    ),
   };
 }

@@ -1,6 +1,7 @@
 import type { ConsoleTransport } from '../console/transport.ts';
 import type { PowerSwitch } from '../power/power-switch.ts';
 import type { BoardProfile } from './board-profile.ts';
+import type { Limits } from './limits.ts';
 
 /** SSH access to a board's dom0. The key is referenced by path, never held inline. */
 export interface SshAccess {
@@ -21,6 +22,8 @@ export interface BoardInstance {
   /** The TFTP port; 69 unless a lab says otherwise (U-Boot 2023.01 has no way to ask for another). */
   tftpPort?: number;
   network: BoardProfile['network'];
+  /** Every time limit of a boot on this board, each knowing where it was set (harness/lab/limits.ts). */
+  limits: Limits;
   ssh?: SshAccess;
   /** Leave the board powered at the end of a run. */
   leaveOn: boolean;

@@ -2,6 +2,8 @@
  * A board profile holds facts about one kind of board (data only; drivers live in harness/).
  * Instances of boards (which relay, which serial port) are bound in the lab file.
  */
+import type { LimitValues } from './limits.ts';
+
 export interface BoardProfile {
   name: string;
   description: string;
@@ -35,14 +37,6 @@ export interface BoardProfile {
   dom0Bootargs?: string;
   /** Network setup for U-Boot before tftpb: static commands, or "dhcp". */
   network: { mode: 'static'; ipaddr: string; serverip: string; netmask?: string } | { mode: 'dhcp'; serverip?: string };
-  /** Typical durations in ms, used as default timeouts. */
-  budgets: {
-    ubootPromptMs: number;
-    tftpMsPerMiB: number;
-    xenBannerMs: number;
-    xenInitMs: number;
-    domuReadyMs: number;
-    /** From Xen's end of boot to dom0's readiness line. Default: domuReadyMs. */
-    dom0ReadyMs?: number;
-  };
+  /** This board's time limits where hil's defaults do not fit it (harness/lab/limits.ts has them all). */
+  limits: LimitValues;
 }

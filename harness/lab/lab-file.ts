@@ -6,11 +6,12 @@ import { ConfigProblems } from '../config/config-problems.ts';
 import { readYaml, type YamlSource } from '../config/yaml-source.ts';
 import { ConfigError, HilError } from '../errors.ts';
 import type { BoardProfile } from './board-profile.ts';
+import { limitValuesSchema, type LimitValues } from './limits.ts';
 import { powerDriverTable, type PowerDriverTable } from './power-factory.ts';
 import { findInlineSecret, INLINE_SECRET_HELP } from './secrets.ts';
 import { consoleTransports } from './transport-factory.ts';
 
-export { createBoardInstance } from './board-factory.ts';
+export { createBoardInstance, labBoardPlanFacts } from './board-factory.ts';
 
 /** One board of the lab file, validated (secrets still as references). */
 export interface BoardSpec {
@@ -20,6 +21,7 @@ export interface BoardSpec {
   console: { transport: string } & Record<string, unknown>;
   /** Overrides the profile's; a missing serverip means the lab host (host.tftpAddress). */
   network?: z.infer<typeof network>;
+  limits?: LimitValues;
   ssh?: { host: string; user: string; port: number; keyFile?: string };
   leaveOn: boolean;
 }
@@ -50,6 +52,8 @@ const boardSchema = z.strictObject({
   power: z.looseObject({ driver: z.string().min(1) }),
   console: z.looseObject({ transport: z.string().min(1) }),
   network: network.optional(),
+  /** Time limits for this board, over its profile's (names and defaults: harness/lab/limits.ts). */
+  limits: limitValuesSchema.optional(),
   ssh: z.strictObject({ host: z.string().min(1), user: z.string().min(1).default('root'), port: z.number().int().min(1).max(65535).default(22), keyFile: z.string().min(1).optional() }).optional(),
   leaveOn: z.boolean().default(false),
 });
@@ -143,3 +147,4 @@ function checkOptions(
 }
 
 const asRecord = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? value : {}) as Record<string, unknown>;
+

@@ -7,6 +7,7 @@ import { QemuPower } from '../power/qemu-power.ts';
 import { freeLoopbackPort } from '../util/free-port.ts';
 import { VirtualLan } from '../virtual-lan/virtual-lan.ts';
 import type { BoardInstance } from './board-instance.ts';
+import { profileLimits } from './limits.ts';
 
 export interface VirtualBoardOptions extends QemuMachineOptions {
   /**
@@ -48,6 +49,7 @@ export async function createVirtualBoard(options: VirtualBoardOptions): Promise<
     // The virtual LAN hands the board's UDP for the lab host to this machine's loopback.
     tftpHost: '127.0.0.1',
     network,
+    limits: profileLimits(qemuVirtArm64),
     ssh: hostForwards.length ? { host: '127.0.0.1', port: sshForwardPort(hostForwards), user: 'root' } : undefined,
     leaveOn: false,
     writeDeviceTree: (path) => dumpDeviceTree(path, options),

@@ -1,4 +1,5 @@
 import type { BoardProfile } from '../lab/board-profile.ts';
+import { profileLimits, type Limits } from '../lab/limits.ts';
 import { READINESS_PARAM } from '../xen/readiness.ts';
 import { fdtStep, launchStep, loadStep, networkSteps, type BootStep, type PlannedFile } from './boot-steps.ts';
 import { xenChosenCommands, type DtModule } from './device-tree-edits.ts';
@@ -47,6 +48,8 @@ export interface BootPlanOptions {
   network?: BoardProfile['network'];
   /** Artifact name or file path → the file; throws when it does not know it. */
   resolve: Resolver;
+  /** The board's time limits. Default: hil's, with the profile's on top. */
+  limits?: Limits;
 }
 
 /** Room left in the DTB for what the plan adds (`fdt resize`): ~0.5 KiB per domU plus its bootargs. */
@@ -97,11 +100,12 @@ export function buildBootPlan(system: SystemSpec, opts: BootPlanOptions): BootPl
     // to an address its allocator picks (top of RAM on the virtual board), blind to Xen's modules.
     { text: 'setenv fdt_high 0xffffffffffffffff' },
   ];
+  const limits = opts.limits ?? profileLimits(board);
   const steps = [
-    ...networkSteps(opts.network ?? board.network),
-    ...files.map((f) => loadStep(f, board.budgets.tftpMsPerMiB)),
-    ...dtEdits.map(fdtStep),
-    launchStep(xenAddress, dtbAddress),
+    ...networkSteps(opts.network ?? board.network, limits),
+    ...files.map((f) => loadStep(f, limits)),
+    ...dtEdits.map((c) => fdtStep(c, limits)),
+    launchStep(xenAddress, dtbAddress, limits),
   ];
   checkCommandLengths(system, board, steps);
   return { files, xenBootargs, dom0, domains, steps, conswitchKey: system.xen.conswitch, dtbAddress, xenAddress };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Console } from '../console/console.ts';
 import { Transcript } from '../console/transcript.ts';
 import type { BoardInstance } from '../lab/board-instance.ts';
+import type { Limits } from '../lab/limits.ts';
 import type { TransferRecord } from '../report/record.ts';
 import { UBootDriver } from '../uboot/uboot-driver.ts';
 import { DomainConsoles } from '../xen/domain-consoles.ts';
@@ -32,12 +33,15 @@ export class BoardSession {
   /** Each domain's own console, split from the one serial line; typing moves Xen's input focus. */
   readonly domains: DomainConsoles;
   readonly transfers: TransferRecord[] = [];
+  /** The board's time limits (each knows where it was set). */
+  readonly limits: Limits;
   private powered = false;
 
   constructor(
     readonly board: BoardInstance,
     readonly options: BoardSessionOptions,
   ) {
+    this.limits = board.limits;
     this.transcript = new Transcript({ path: join(options.reportDir, 'console', 'raw.log'), now: () => this.clock.now() });
     this.console = new Console(board.console, { board: board.name, transcript: this.transcript });
     this.uboot = new UBootDriver(this.console, board.profile.uboot);
@@ -50,6 +54,8 @@ export class BoardSession {
       transcriptDir: join(options.reportDir, 'console'),
       now: () => this.clock.now(),
       conswitchKey: options.conswitchKey,
+      pressLimit: this.limits.conswitchPressMs,
+      commandLimit: this.limits.shellCommandMs,
     });
   }
 

@@ -81,7 +81,7 @@ export class BootStrategy {
     if (state === 'uboot') {
       session.log('power on, waiting for U-Boot');
       await session.powerOn();
-      await session.uboot.stopAutoboot(session.board.profile.budgets.ubootPromptMs, () => session.clock.mark(MARK.ubootBanner));
+      await session.uboot.stopAutoboot(session.limits.ubootPromptMs, () => session.clock.mark(MARK.ubootBanner));
       session.clock.mark(MARK.autobootStopped);
     } else if (state === 'xen') {
       const plan = this.needPlan(state);

@@ -130,7 +130,7 @@ export async function prepareBoot(options: Omit<RunBoardOptions, 'suites'>, syst
     const artifact = resolveArtifact(options.images, nameOrPath);
     return { name: artifact.name, path: artifact.path, size: artifact.size };
   };
-  const plan = buildBootPlan(system, { board: board.profile, network: board.network, resolve });
+  const plan = buildBootPlan(system, { board: board.profile, network: board.network, limits: board.limits, resolve });
   await stageFiles(plan, tftpRoot);
   return plan;
 }

@@ -10,7 +10,7 @@ export async function loadAndBoot(session: BoardSession, plan: BootPlan): Promis
       session.log(`boot: ${step.command}`);
       await uboot.launch(step.command);
     } else {
-      await uboot.run(step.command, { stage: step.stage, timeoutMs: step.timeoutMs });
+      await uboot.run(step.command, { stage: step.stage, timeoutMs: step.timeoutMs, timeoutFrom: step.timeoutFrom });
     }
   }
 }

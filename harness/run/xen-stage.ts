@@ -1,5 +1,6 @@
 import { MARK } from '../report/marks.ts';
 import { BOOT_ERRORS, UBOOT_ERRORS } from '../console/failure-patterns.ts';
+import { describeLimit, within } from '../lab/limits.ts';
 import type { BootPlan } from '../plan/uboot-commands.ts';
 import { DOM0_READY_LINE, READINESS_RE } from '../xen/readiness.ts';
 import type { BoardSession } from './board-session.ts';
@@ -10,36 +11,38 @@ const DOM0 = 'Domain-0';
 /** From the launch to Xen's end of boot: the kernel starts, Xen prints its banner, creates every planned domain, frees its init memory. */
 export async function waitForXen(session: BoardSession, plan: BootPlan): Promise<void> {
   const { console: con, clock } = session;
-  const budgets = session.board.profile.budgets;
+  const { limits } = session;
   const launch = plan.steps[plan.steps.length - 1];
-  await con.expect('Starting kernel', { stage: launch.stage, timeoutMs: launch.timeoutMs, failOn: UBOOT_ERRORS });
+  await con.expect('Starting kernel', { stage: launch.stage, timeoutMs: launch.timeoutMs, timeoutFrom: launch.timeoutFrom, failOn: UBOOT_ERRORS });
   clock.mark(MARK.startingKernel);
-  const banner = await con.expect(/Xen version (\S+)\s/, { stage: 'xen: banner', timeoutMs: budgets.xenBannerMs, failOn: BOOT_ERRORS });
+  const banner = await con.expect(/Xen version (\S+)\s/, { stage: 'xen: banner', ...within(limits.xenBannerMs), failOn: BOOT_ERRORS });
   session.log(`Xen ${banner.match[1]} started`);
   if (plan.dom0) {
-    await con.expect(/\*\*\* LOADING DOMAIN 0 \*\*\*/, { stage: 'xen: create dom0', timeoutMs: budgets.xenInitMs, failOn: BOOT_ERRORS });
+    await con.expect(/\*\*\* LOADING DOMAIN 0 \*\*\*/, { stage: 'xen: create dom0', ...within(limits.xenInitMs), failOn: BOOT_ERRORS });
   }
   for (let i = 0; i < plan.domains.length; i++) {
     await con.expect(/\*\*\* LOADING DOMU [^\r\n]*\*\*\*/, {
       stage: `xen: create domU ${i + 1} of ${plan.domains.length}`,
-      timeoutMs: budgets.xenInitMs,
+      ...within(limits.xenInitMs),
       failOn: BOOT_ERRORS,
     });
   }
-  await con.expect(/Freed \d+kB init memory/, { stage: 'xen: finish boot', timeoutMs: budgets.xenInitMs, failOn: BOOT_ERRORS });
+  await con.expect(/Freed \d+kB init memory/, { stage: 'xen: finish boot', ...within(limits.xenInitMs), failOn: BOOT_ERRORS });
 }
 
-/** After Xen's boot: until dom0 (if planned) and every planned domU have printed their readiness lines, each within its budget. */
+/** After Xen's boot: until dom0 (if planned) and every planned domU have printed their readiness lines, each within its limit. */
 export async function waitForReadiness(session: BoardSession, plan: BootPlan): Promise<void> {
-  const { console: con, clock } = session;
-  const budgets = session.board.profile.budgets;
+  const { console: con, clock, limits } = session;
   const waiting = new Set(plan.domains.map((d) => d.name));
   if (plan.dom0) waiting.add(DOM0);
-  const budgetEnds = new Map([...waiting].map((n) => [n, clock.now() + (n === DOM0 ? budgets.dom0ReadyMs ?? budgets.domuReadyMs : budgets.domuReadyMs)]));
+  const limitOf = (n: string) => (n === DOM0 ? limits.dom0ReadyMs : limits.domuReadyMs);
+  const ends = new Map([...waiting].map((n) => [n, clock.now() + limitOf(n).ms]));
   while (waiting.size > 0) {
+    const soonest = [...waiting].reduce((a, b) => (ends.get(b)! < ends.get(a)! ? b : a));
     const m = await con.expect([READINESS_RE, DOM0_READY_LINE], {
       stage: `${plan.dom0 ? 'dom0 and domU' : 'domU'} boot: waiting for ${[...waiting].join(', ')}`,
-      timeoutMs: Math.max(0, Math.min(...[...waiting].map((n) => budgetEnds.get(n)! - clock.now()))),
+      timeoutMs: Math.max(0, Math.ceil(ends.get(soonest)! - clock.now())),
+      timeoutFrom: `${soonest}'s ${describeLimit(limitOf(soonest))}`,
       failOn: BOOT_ERRORS,
     });
     const name = m.index === 1 ? DOM0 : m.match[1];

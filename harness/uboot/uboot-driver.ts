@@ -3,6 +3,7 @@ import type { Console } from '../console/console.ts';
 import { UBOOT_ERRORS } from '../console/failure-patterns.ts';
 import { ConsoleTimeoutError, ExecutionError } from '../errors.ts';
 import type { BoardProfile } from '../lab/board-profile.ts';
+import { describeLimit, type Limit } from '../lab/limits.ts';
 import { Deadline } from '../util/deadline.ts';
 
 export interface UBootCommandResult {
@@ -14,6 +15,8 @@ export interface UBootCommandResult {
 export interface UBootRunOptions {
   /** Default 10 s. */
   timeoutMs?: number;
+  /** Where timeoutMs was set, for a timeout error. */
+  timeoutFrom?: string;
   /** Stage for errors; default "uboot: <command>". */
   stage?: string;
   /** Return a non-zero status instead of throwing. Default false. */
@@ -31,7 +34,9 @@ export class UBootDriver {
    * Waits for the autoboot countdown and interrupts it, then waits for the prompt.
    * Short waits inside one deadline; an idle console gets a newline in case the countdown was missed.
    */
-  async stopAutoboot(timeoutMs: number, onBanner?: () => void): Promise<void> {
+  async stopAutoboot(limit: number | Limit, onBanner?: () => void): Promise<void> {
+    const timeoutMs = typeof limit === 'number' ? limit : limit.ms;
+    const timeoutFrom = typeof limit === 'number' ? undefined : describeLimit(limit);
     const deadline = new Deadline(timeoutMs);
     const stage = 'uboot: stop autoboot';
     let sawBanner = false;
@@ -48,7 +53,7 @@ export class UBootDriver {
         break;
       } catch (err) {
         if (!(err instanceof ConsoleTimeoutError) || deadline.expired()) {
-          throw err instanceof ConsoleTimeoutError ? this.timeout(stage, 'autoboot countdown or prompt', timeoutMs) : err;
+          throw err instanceof ConsoleTimeoutError ? this.timeout(stage, 'autoboot countdown or prompt', timeoutMs, timeoutFrom) : err;
         }
         if (sawBanner) await this.console.send('\r');
       }
@@ -61,16 +66,18 @@ export class UBootDriver {
     const marker = `hil${randomBytes(4).toString('hex')}`;
     const stage = options.stage ?? `uboot: ${command}`;
     const timeoutMs = options.timeoutMs ?? 10000;
+    const { timeoutFrom } = options;
     this.console.discard();
     await this.console.send(`${command}; echo ${marker}=$?\r`);
     // The echoed command line shows "marker=$?"; only U-Boot's own echo prints digits after it.
-    await this.console.expect(`${marker}=$?`, { stage, timeoutMs });
+    await this.console.expect(`${marker}=$?`, { stage, timeoutMs, timeoutFrom });
     const done = await this.console.expect(new RegExp(`${marker}=(\\d+)`), {
       stage,
       timeoutMs,
+      timeoutFrom,
       failOn: options.allowFailure ? [] : UBOOT_ERRORS,
     });
-    await this.waitPrompt(timeoutMs, stage);
+    await this.waitPrompt(timeoutMs, stage, timeoutFrom);
     const output = done.before.replace(/^\r?\n/, '').replace(/\r/g, '').replace(/\n$/, '');
     const exitCode = Number(done.match[1]);
     if (exitCode !== 0 && !options.allowFailure) throw new ExecutionError(command, output, exitCode, `U-Boot (${stage})`, stage);
@@ -83,11 +90,11 @@ export class UBootDriver {
     await this.console.send(`${command}\r`);
   }
 
-  private async waitPrompt(timeoutMs: number, stage: string): Promise<void> {
-    await this.console.expect(this.profile.prompt, { stage, timeoutMs });
+  private async waitPrompt(timeoutMs: number, stage: string, timeoutFrom?: string): Promise<void> {
+    await this.console.expect(this.profile.prompt, { stage, timeoutMs, timeoutFrom });
   }
 
-  private timeout(stage: string, expected: string, timeoutMs: number): ConsoleTimeoutError {
-    return new ConsoleTimeoutError({ stage, expected, timeoutMs, lastLines: this.console.lastLines(), board: this.console.board });
+  private timeout(stage: string, expected: string, timeoutMs: number, timeoutFrom?: string): ConsoleTimeoutError {
+    return new ConsoleTimeoutError({ stage, expected, timeoutMs, timeoutFrom, lastLines: this.console.lastLines(), board: this.console.board });
   }
 }

@@ -9,6 +9,8 @@ export interface ConsoleSwitchOptions {
   maxPresses?: number;
   /** How long to wait for Xen's "*** Serial input to" line after a press. Default 3000 ms. */
   pressTimeoutMs?: number;
+  /** Where pressTimeoutMs was set, for a timeout error. */
+  pressTimeoutFrom?: string;
 }
 
 /** `Xen` or `DOMn`: where Xen sends what is typed on the serial line. */
@@ -70,7 +72,7 @@ export class XenConsoleSwitch {
       this.announced = resolve;
       timer = setTimeout(() => {
         const expected = 'a "*** Serial input to" line';
-        reject(new ConsoleTimeoutError({ stage: 'xen: console switch', expected, timeoutMs, lastLines: this.console.lastLines(), board: this.console.board }));
+        reject(new ConsoleTimeoutError({ stage: 'xen: console switch', expected, timeoutMs, timeoutFrom: this.options.pressTimeoutFrom, lastLines: this.console.lastLines(), board: this.console.board }));
       }, timeoutMs);
     });
     try {

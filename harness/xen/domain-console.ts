@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Console } from '../console/console.ts';
 import { escapeRegExp } from '../console/patterns.ts';
 import { ConsoleTimeoutError, HilError } from '../errors.ts';
+import { describeLimit, type Limit } from '../lab/limits.ts';
 import { DomainChannel } from './domain-channel.ts';
 
 /** Xen's vpl011 receive buffer holds 32 bytes and drops what does not fit: type less than that, then wait for the echo. */
@@ -17,6 +18,8 @@ export interface DomainConsoleOptions {
   chunkSize?: number;
   /** Wait for each chunk's echo. Default 5000 ms. */
   echoTimeoutMs?: number;
+  /** The time limit of a command run(), unless it gives its own. Default 30000 ms. */
+  commandLimit?: Limit;
 }
 
 export interface ShellResult {
@@ -78,9 +81,11 @@ export class DomainConsole {
     const line = `echo ${start}; ${command}; echo ${end}=$?`;
     await this.typeLine(line);
     const stage = `domain ${this.name}: ${command.length > 60 ? command.slice(0, 57) + '...' : command}`;
-    const timeoutMs = options.timeoutMs ?? 30000;
-    await this.console.expect(new RegExp(`\\n${start}\\r*\\n`), { stage, timeoutMs });
-    const done = await this.console.expect(new RegExp(`${end}=(\\d+)`), { stage, timeoutMs });
+    const limit = this.options.commandLimit;
+    const timeoutMs = options.timeoutMs ?? limit?.ms ?? 30000;
+    const timeoutFrom = options.timeoutMs === undefined && limit ? describeLimit(limit) : undefined;
+    await this.console.expect(new RegExp(`\\n${start}\\r*\\n`), { stage, timeoutMs, timeoutFrom });
+    const done = await this.console.expect(new RegExp(`${end}=(\\d+)`), { stage, timeoutMs, timeoutFrom });
     await this.console.expect(PROMPT, { stage, timeoutMs: 5000 });
     return { output: done.before.replace(/\r/g, '').replace(/\n$/, ''), exitCode: Number(done.match[1]) };
   }

@@ -3,6 +3,7 @@ import type { SplitPiece } from './domain-splitter.ts';
 import { DomainTranscripts } from './domain-transcripts.ts';
 import { Screen } from '../console/screen.ts';
 import { HilError } from '../errors.ts';
+import { describeLimit, type Limit } from '../lab/limits.ts';
 import { XenConsoleSwitch } from './conswitch.ts';
 import { DomainConsole } from './domain-console.ts';
 import type { XenConsoleModel } from './xen-console.ts';
@@ -17,6 +18,10 @@ export interface DomainConsolesOptions {
   conswitchKey?: string;
   /** How long to wait for Xen's answer to one conswitch press. Default 3000 ms. */
   pressTimeoutMs?: number;
+  /** The same as a board's limit (it wins over pressTimeoutMs), named in a timeout error. */
+  pressLimit?: Limit;
+  /** The default time limit of a shell command in a domain. */
+  commandLimit?: Limit;
 }
 
 /**
@@ -34,7 +39,12 @@ export class DomainConsoles {
   constructor(private readonly options: DomainConsolesOptions) {
     const { console, xen } = options;
     this.transcripts = new DomainTranscripts({ dir: options.transcriptDir, now: options.now });
-    this.switch = new XenConsoleSwitch(console, xen, { key: options.conswitchKey, pressTimeoutMs: options.pressTimeoutMs });
+    const press = options.pressLimit;
+    this.switch = new XenConsoleSwitch(console, xen, {
+      key: options.conswitchKey,
+      pressTimeoutMs: press?.ms ?? options.pressTimeoutMs,
+      pressTimeoutFrom: press && describeLimit(press),
+    });
     xen.splitter.onPiece((piece) => this.route(piece));
   }
 
@@ -47,7 +57,13 @@ export class DomainConsoles {
     }
     let domain = this.domains.get(seen.domid);
     if (!domain) {
-      domain = new DomainConsole({ name, domid: seen.domid, board: this.options.console.board, send: (domid, data) => this.sendTo(domid, data) });
+      domain = new DomainConsole({
+        name,
+        domid: seen.domid,
+        board: this.options.console.board,
+        send: (domid, data) => this.sendTo(domid, data),
+        commandLimit: this.options.commandLimit,
+      });
       this.domains.set(seen.domid, domain);
     }
     return domain;

@@ -33,7 +33,7 @@ describe('boot', function () {
   it('every domU is ready within its boot budget', function () {
     const { session, plan } = suiteContext();
     const initDone = session.clock.find(MARK.xenInitDone)!.ms;
-    const budget = session.board.profile.budgets.domuReadyMs;
+    const budget = session.limits.domuReadyMs.ms;
     for (const planned of plan.domains) {
       const ready = session.xen.byName(planned.name)?.readyMs;
       assert.ok(ready !== undefined, `${planned.name} never got ready`);

@@ -9,6 +9,7 @@ import type { BoardInstance } from '../../harness/lab/board-instance.ts';
 import { acquireBoardLock, lockStatus } from '../../harness/lab/board-lock.ts';
 import { lockReleaseCommand, lockStatusCommand, switchBoardPower } from '../../harness/lab/commands.ts';
 import { PduDaemonPower } from '../../harness/power/pdudaemon-power.ts';
+import { profileLimits } from '../../harness/lab/limits.ts';
 import { TasmotaPower } from '../../harness/power/tasmota-power.ts';
 import { PduDaemonSim } from '../power/peers/pdudaemon-sim.ts';
 import { TasmotaSim } from '../power/peers/tasmota-sim.ts';
@@ -35,6 +36,7 @@ describe('bring-up commands', () => {
       console: {} as ConsoleTransport,
       tftpHost: '127.0.0.1',
       network: { mode: 'dhcp' },
+      limits: profileLimits(boardProfiles.rpi4),
       leaveOn: false,
     };
   });

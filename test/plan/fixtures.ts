@@ -15,7 +15,7 @@ export function qemuBoard(overrides: Partial<BoardProfile> = {}): BoardProfile {
     deviceTree: { source: 'file', file: 'virt.dtb' },
     xen: { consoleArgs: 'console=dtuart dtuart=/pl011@9000000', gicVersion: 3 },
     network: { mode: 'static', ipaddr: '10.0.2.15', serverip: '10.0.2.2' },
-    budgets: { ubootPromptMs: 15000, tftpMsPerMiB: 1000, xenBannerMs: 20000, xenInitMs: 60000, domuReadyMs: 90000 },
+    limits: { ubootPromptMs: 15000, tftpMsPerMiB: 1000, xenBannerMs: 20000, xenInitMs: 60000, domuReadyMs: 90000 },
     ...overrides,
   };
 }

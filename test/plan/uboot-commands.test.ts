@@ -91,8 +91,9 @@ describe('plan: U-Boot commands', function () {
     const loads = p.steps.filter((s) => s.file);
     assert.deepEqual(loads.map((s) => [s.stage, s.file!.tftpName]), p.files.map((f) => [`uboot: tftp ${f.tftpName}`, f.tftpName]));
     const linux = loads.find((s) => s.file!.tftpName === 'linux')!;
-    const budget = qemuBoard().budgets.tftpMsPerMiB;
-    assert.equal(linux.timeoutMs, Math.ceil(10000 + (linux.file!.size / 1048576) * budget), 'a fetch gets the board budget for its size');
+    const perMiB = qemuBoard().limits.tftpMsPerMiB!;
+    assert.equal(linux.timeoutMs, Math.ceil(10000 + (linux.file!.size / 1048576) * perMiB), 'a fetch gets the board limit for its size');
+    assert.match(linux.timeoutFrom, /^limit tftpBaseMs = 10000 ms, set by hil's default, plus \d+\.\d MiB at limit tftpMsPerMiB = 1000 ms, set by board profile /);
     const bootargs = p.steps.find((s) => s.command.includes('domU-alpha') && s.command.includes(' bootargs '))!;
     assert.equal(bootargs.field, 'domus[0].bootargs');
     assert.ok(p.steps.every((s) => s.timeoutMs > 0 && s.stage.startsWith('uboot: ')));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { ConsoleTimeoutError, HilError } from '../../harness/errors.ts';
 import type { BoardInstance } from '../../harness/lab/board-instance.ts';
 import { launchStep, networkSteps, type BootStep } from '../../harness/plan/boot-steps.ts';
+import { resolveLimits } from '../../harness/lab/limits.ts';
 import type { BootPlan } from '../../harness/plan/uboot-commands.ts';
 import type { PowerSwitch } from '../../harness/power/power-switch.ts';
 import { MARK } from '../../harness/report/marks.ts';
@@ -11,8 +12,8 @@ import { FakeUBoot } from '../support/fake-uboot.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
 import { fakeBoard } from './fake-board.ts';
 
-const network: BootStep[] = networkSteps({ mode: 'static', ipaddr: '10.0.2.15', serverip: '10.0.2.2' });
-const launch = launchStep(0x42200000, 0x42000000);
+const network: BootStep[] = networkSteps({ mode: 'static', ipaddr: '10.0.2.15', serverip: '10.0.2.2' }, resolveLimits());
+const launch = launchStep(0x42200000, 0x42000000, resolveLimits());
 
 const XEN_BOOT = [
   'Starting kernel ...',
@@ -59,7 +60,7 @@ describe('board strategy: off → U-Boot → Xen → booted, up and down', funct
     const table = Object.fromEntries(network.map((s) => [s.command, { output: '', status: 0 }]));
     const uboot = new FakeUBoot({ ...table, [launch.command]: { output: launchOutput, status: 0 } });
     const power = new BoardPower(uboot);
-    const { board: base } = fakeBoard({ budgets: { ubootPromptMs: 2000, xenBannerMs: 400, xenInitMs: 400, domuReadyMs: 400 } });
+    const { board: base } = fakeBoard({ limits: { ubootPromptMs: 2000, xenBannerMs: 400, xenInitMs: 400, domuReadyMs: 400 } });
     const board: BoardInstance = { ...base, console: uboot, power };
     const session = new BoardSession(board, { reportDir: temp('hil-strategy-') });
     sessions.push(session);

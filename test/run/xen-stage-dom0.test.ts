@@ -8,6 +8,7 @@ import { MARK } from '../../harness/report/marks.ts';
 import { BoardSession } from '../../harness/run/board-session.ts';
 import { waitForReadiness, waitForXen } from '../../harness/run/xen-stage.ts';
 import { launchStep } from '../../harness/plan/boot-steps.ts';
+import { resolveLimits } from '../../harness/lab/limits.ts';
 import { fakeBoard } from './fake-board.ts';
 
 const domain = (name: string): PlannedDomain => ({ name, node: `/chosen/domU-${name}`, vcpus: 1, memoryKb: 262144, enhanced: name === 'pv', vpl011: true, bootargs: '' });
@@ -16,7 +17,7 @@ const plan = (dom0: boolean): BootPlan => ({
   xenBootargs: '',
   dom0: dom0 ? { vcpus: 1, memoryKb: 524288, bootargs: 'console=hvc0' } : undefined,
   domains: [domain('pv')],
-  steps: [launchStep(0, 0)],
+  steps: [launchStep(0, 0, resolveLimits())],
   conswitchKey: 'a',
   dtbAddress: 0,
   xenAddress: 0,
@@ -38,8 +39,8 @@ describe('run: the Xen stage with a dom0', function () {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'hil-xenstage-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function start(withDom0: boolean, budgets = { domuReadyMs: 2000, dom0ReadyMs: 2000 }) {
-    const { board, console } = fakeBoard({ budgets });
+  function start(withDom0: boolean, limits = { domuReadyMs: 2000, dom0ReadyMs: 2000 }) {
+    const { board, console } = fakeBoard({ limits });
     const session = new BoardSession(board, { reportDir: dir });
     const p = plan(withDom0);
     const done = waitForXen(session, p).then(() => waitForReadiness(session, p));
@@ -72,6 +73,7 @@ describe('run: the Xen stage with a dom0', function () {
     assert.ok(err instanceof ConsoleTimeoutError, String(err));
     assert.match(err.stage, /waiting for Domain-0$/);
     assert.ok(err.timeoutMs <= 300);
+    assert.match(err.message, /Timeout: +\d+ ms \(Domain-0's limit dom0ReadyMs = 300 ms, set by board profile qemu-virt-arm64\)/, 'names the limit that fired and where it was set');
   });
 
   it('requires "LOADING DOMAIN 0" when the plan has a dom0', async () => {
