@@ -1,26 +1,30 @@
+import { z } from 'zod';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { SerialPort } from 'serialport';
+import { driverSettings, millis } from '../config/driver-options.ts';
 import { HilError } from '../errors.ts';
 import { announceReopen, reopenWithin } from './reopen.ts';
 import type { ConsoleTransport } from './transport.ts';
 import { TransportListeners } from './transport-listeners.ts';
 
-export interface SerialTransportOptions {
-  path: string;
-  /** Default 115200. */
-  baudRate?: number;
-  /** Hardware flow control. Default false. */
-  rtscts?: boolean;
+/** A serial device's options, as code and the lab file's `console:` give them. */
+export const serialOptions = z.strictObject({
+  path: z.string().min(1),
+  baudRate: z.number().int().positive().default(115200),
+  /** Hardware flow control. */
+  rtscts: z.boolean().default(false),
   /**
    * When the device disappears (a USB serial adapter re-enumerating while the board is
    * power-cycled), wait for the path to come back, reopen it and emit "reopened". Default: true
    * for real devices; false for pseudo-terminals (the path resolves under /dev/pts/), whose far
    * end going away is final.
    */
-  reopen?: boolean;
-  /** How long to wait for the device to come back. Default 30000 ms. */
-  reopenTimeoutMs?: number;
-}
+  reopen: z.boolean().optional(),
+  /** How long to wait for the device to come back. */
+  reopenTimeoutMs: millis.default(30000),
+});
+
+export type SerialTransportOptions = z.input<typeof serialOptions>;
 
 /** How often the device path is checked while reopening is on. */
 const WATCH_INTERVAL_MS = 250;
@@ -33,10 +37,12 @@ export class SerialTransport extends TransportListeners implements ConsoleTransp
   private reopening?: Promise<boolean>;
   private reopenEnabled = false;
   private watchdog?: NodeJS.Timeout;
+  private readonly options: z.output<typeof serialOptions>;
 
-  constructor(private readonly options: SerialTransportOptions) {
+  constructor(options: SerialTransportOptions) {
     super();
-    this.description = `serial ${options.path} @${options.baudRate ?? 115200}`;
+    this.options = driverSettings("console transport 'serial'", serialOptions, options);
+    this.description = `serial ${this.options.path} @${this.options.baudRate}`;
   }
 
   async open(): Promise<void> {
@@ -71,8 +77,8 @@ export class SerialTransport extends TransportListeners implements ConsoleTransp
   private async openOnce(): Promise<void> {
     const port = new SerialPort({
       path: this.options.path,
-      baudRate: this.options.baudRate ?? 115200,
-      rtscts: this.options.rtscts ?? false,
+      baudRate: this.options.baudRate,
+      rtscts: this.options.rtscts,
       autoOpen: false,
     });
     await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
@@ -119,7 +125,7 @@ export class SerialTransport extends TransportListeners implements ConsoleTransp
         if (!existsSync(path)) throw new Error(`${path} does not exist`);
         await this.openOnce();
       },
-      timeoutMs: this.options.reopenTimeoutMs ?? 30000,
+      timeoutMs: this.options.reopenTimeoutMs,
       intervalMs: 100,
       cancelled: () => this.closing,
     });

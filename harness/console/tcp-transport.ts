@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { connect, type Socket } from 'node:net';
+import { driverSettings, millis, portNumber } from '../config/driver-options.ts';
 import { HilError } from '../errors.ts';
 import { announceReopen, reopenWithin } from './reopen.ts';
 import type { ConsoleTransport } from './transport.ts';
@@ -7,20 +9,23 @@ import { TransportListeners } from './transport-listeners.ts';
 /** How long a fresh connection must stay up to count as accepted. */
 const ACCEPT_WINDOW_MS = 150;
 
-export interface TcpTransportOptions {
-  host: string;
-  port: number;
-  /** Time limit for connecting. Default 5000 ms. */
-  connectTimeoutMs?: number;
+/** A serial server port's options, as code and the lab file's `console:` give them. */
+export const tcpOptions = z.strictObject({
+  host: z.string().min(1),
+  port: portNumber,
+  /** Time limit for connecting. */
+  connectTimeoutMs: millis.default(5000),
   /**
    * Reconnect when the server drops the connection (a serial server restarting), emitting
-   * "reopened". Default true. Do not set ser2net's kickolduser on ports hil uses: two clients
-   * would keep kicking each other (board locks keep hil users apart).
+   * "reopened". Do not set ser2net's kickolduser on ports hil uses: two clients would keep
+   * kicking each other (board locks keep hil users apart).
    */
-  reconnect?: boolean;
-  /** How long to keep trying to reconnect. Default 30000 ms. */
-  reconnectTimeoutMs?: number;
-}
+  reconnect: z.boolean().default(true),
+  /** How long to keep trying to reconnect. */
+  reconnectTimeoutMs: millis.default(30000),
+});
+
+export type TcpTransportOptions = z.input<typeof tcpOptions>;
 
 /**
  * A raw TCP serial server (ser2net's raw accepter, a console server's port): bytes pass unchanged
@@ -31,10 +36,12 @@ export class TcpTransport extends TransportListeners implements ConsoleTransport
   private socket?: Socket;
   private closing = false;
   private reconnecting?: Promise<boolean>;
+  private readonly options: z.output<typeof tcpOptions>;
 
-  constructor(private readonly options: TcpTransportOptions) {
+  constructor(options: TcpTransportOptions) {
     super();
-    this.description = `tcp ${options.host}:${options.port}`;
+    this.options = driverSettings("console transport 'tcp'", tcpOptions, options);
+    this.description = `tcp ${this.options.host}:${this.options.port}`;
   }
 
   async open(): Promise<void> {
@@ -70,7 +77,7 @@ export class TcpTransport extends TransportListeners implements ConsoleTransport
    * already in use") accepts and closes at once, which must count as a failed attempt, not a connection.
    */
   private connectOnce(): Promise<void> {
-    const timeoutMs = this.options.connectTimeoutMs ?? 5000;
+    const timeoutMs = this.options.connectTimeoutMs;
     return new Promise((resolve, reject) => {
       const socket = connect({ host: this.options.host, port: this.options.port });
       const early: Buffer[] = [];
@@ -110,10 +117,10 @@ export class TcpTransport extends TransportListeners implements ConsoleTransport
     if (this.socket !== socket || this.closing) return;
     this.socket = undefined;
     this.emit('disconnected');
-    if (this.options.reconnect === false) return;
+    if (!this.options.reconnect) return;
     const reconnect = reopenWithin({
       attempt: () => this.connectOnce(),
-      timeoutMs: this.options.reconnectTimeoutMs ?? 30000,
+      timeoutMs: this.options.reconnectTimeoutMs,
       intervalMs: 250,
       cancelled: () => this.closing,
     });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HilError } from '../errors.ts';
 import { CommandPower, commandOptions } from '../power/command-power.ts';
-import { driverSettings } from '../power/driver-options.ts';
+import { driverSettings } from '../config/driver-options.ts';
 import { GpioPower, gpioOptions } from '../power/gpio-power.ts';
 import { NumatoPower, numatoOptions } from '../power/numato-power.ts';
 import { PduDaemonPower, pduDaemonOptions } from '../power/pdudaemon-power.ts';
@@ -66,6 +66,6 @@ export function createPowerSwitch(config: { driver: string } & Record<string, un
   const { driver: type, password, ...rest } = config;
   const driver = Object.hasOwn(table, type) ? table[type] : undefined;
   if (!driver) throw new HilError(`unknown power driver '${type}': known drivers are ${Object.keys(table).join(', ')}`, { code: 'CONFIG', board: ctx.board });
-  const options = driverSettings(type, driver.schema, rest, ctx.board) as Record<string, unknown>;
+  const options = driverSettings(`power driver '${type}'`, driver.schema, rest, ctx.board) as Record<string, unknown>;
   return driver.create({ ...options, ...(typeof password === 'string' ? { password } : {}) }, ctx);
 }

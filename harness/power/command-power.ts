@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { execa } from 'execa';
 import { powerError, type PowerTarget } from './power-error.ts';
-import { driverSettings, millis } from './driver-options.ts';
+import { driverSettings, millis } from '../config/driver-options.ts';
 import type { PowerState, PowerSwitch } from './power-switch.ts';
 
 /** Shell-command power's options, as code gives them; the lab file's `power:` has all but `cwd`. */
@@ -32,7 +32,7 @@ export class CommandPower implements PowerSwitch {
   private readonly options: z.output<typeof commandOptions>;
 
   constructor({ board, ...options }: CommandPowerOptions) {
-    const o = (this.options = driverSettings('command', commandOptions, options, board));
+    const o = (this.options = driverSettings("power driver 'command'", commandOptions, options, board));
     this.description = `command on: ${o.on}; off: ${o.off}`;
     this.target = { board, driver: 'command', device: `"${o.on}" / "${o.off}"` };
     if (o.state !== undefined) {

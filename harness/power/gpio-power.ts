@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { powerError, type PowerTarget } from './power-error.ts';
-import { driverSettings, millis } from './driver-options.ts';
+import { driverSettings, millis } from '../config/driver-options.ts';
 import type { PowerState, PowerSwitch } from './power-switch.ts';
 
 const gpioLine = z.strictObject({
@@ -44,7 +44,7 @@ export class GpioPower implements PowerSwitch {
   private readonly options: z.output<typeof gpioOptions>;
 
   constructor({ board, ...options }: GpioPowerOptions) {
-    const o = (this.options = driverSettings('gpio', gpioOptions, options, board));
+    const o = (this.options = driverSettings("power driver 'gpio'", gpioOptions, options, board));
     this.description = `gpio ${o.chip} line ${o.line}${o.activeLow ? ' (active low)' : ''}`;
     this.target = { board, driver: 'gpio', device: `${o.chip} line ${o.line}` };
     const sense = o.sense;

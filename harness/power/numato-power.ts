@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SerialPort } from 'serialport';
 import { numatoAnswer, numatoRelayId, NUMATO_PROMPT } from './numato-protocol.ts';
 import { powerError, reason, type PowerTarget } from './power-error.ts';
-import { driverSettings, millis } from './driver-options.ts';
+import { driverSettings, millis } from '../config/driver-options.ts';
 import type { PowerState, PowerSwitch } from './power-switch.ts';
 
 /** A Numato relay's options, as code and the lab file's `power:` give them. */
@@ -35,7 +35,7 @@ export class NumatoPower implements PowerSwitch {
   private readonly options: z.output<typeof numatoOptions>;
 
   constructor({ board, ...options }: NumatoPowerOptions) {
-    const o = (this.options = driverSettings('numato', numatoOptions, options, board));
+    const o = (this.options = driverSettings("power driver 'numato'", numatoOptions, options, board));
     this.id = numatoRelayId(o.relay, o.channels);
     this.description = `numato ${o.path} relay ${o.relay}`;
     this.target = { board, driver: 'numato', device: `${o.path} relay ${o.relay}` };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sleep } from '../util/deadline.ts';
 import { httpGet } from './http-get.ts';
 import { powerError, reason, type PowerTarget } from './power-error.ts';
-import { driverSettings, millis, portNumber } from './driver-options.ts';
+import { driverSettings, millis, portNumber } from '../config/driver-options.ts';
 import type { PowerSwitch } from './power-switch.ts';
 
 /** A PDUDaemon outlet's options, as code and the lab file's `power:` give them. */
@@ -40,7 +40,7 @@ export class PduDaemonPower implements PowerSwitch {
   private readonly options: z.output<typeof pduDaemonOptions>;
 
   constructor({ board, ...options }: PduDaemonPowerOptions) {
-    const o = (this.options = driverSettings('pdudaemon', pduDaemonOptions, options, board));
+    const o = (this.options = driverSettings("power driver 'pdudaemon'", pduDaemonOptions, options, board));
     const where = `${o.host}:${o.port}`;
     this.description = `pdudaemon ${o.pdu} outlet ${o.outlet} via ${where}`;
     this.target = { board, driver: 'pdudaemon', device: `${o.pdu} outlet ${o.outlet} via ${where}` };

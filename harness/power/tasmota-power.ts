@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { httpGet } from './http-get.ts';
 import { powerError, reason, type PowerTarget } from './power-error.ts';
-import { driverSettings, millis, portNumber } from './driver-options.ts';
+import { driverSettings, millis, portNumber } from '../config/driver-options.ts';
 import type { PowerState, PowerSwitch } from './power-switch.ts';
 
 /** A Tasmota relay's options, as code and the lab file's `power:` give them. */
@@ -35,7 +35,7 @@ export class TasmotaPower implements PowerSwitch {
   readonly #password?: string;
 
   constructor({ password, board, ...options }: TasmotaPowerOptions) {
-    this.settings = driverSettings('tasmota', tasmotaOptions, options, board);
+    this.settings = driverSettings("power driver 'tasmota'", tasmotaOptions, options, board);
     this.#password = password;
     const device = `${this.settings.host}:${this.settings.port} relay ${this.settings.relay}`;
     this.description = `tasmota ${device}`;

@@ -8,10 +8,11 @@ export const millis = z.number().int().positive();
 /**
  * A driver's settings: its options checked by its schema, with the schema's defaults filled in. The
  * schema is the one place a driver's options are typed and defaulted; the lab file validates with it too.
+ * `driver` names it in errors: "power driver 'tasmota'", "console transport 'tcp'".
  */
 export function driverSettings<S extends z.ZodType>(driver: string, schema: S, options: unknown, board?: string): z.output<S> {
   const parsed = schema.safeParse(options);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
-  throw new HilError(`bad options for power driver '${driver}': ${problems}`, { code: 'CONFIG', board });
+  throw new HilError(`bad options for ${driver}: ${problems}`, { code: 'CONFIG', board });
 }
