@@ -36,7 +36,10 @@ export interface BootPlan {
   domains: PlannedDomain[];
   /** Every U-Boot command from the prompt on, in order: network set-up, loads, DT edits; the last starts Xen. */
   steps: BootStep[];
-  /** The key Xen's console switch takes (pressed three times): `conswitch=` on its command line. */
+  /**
+   * The letter of Xen's console switch (Ctrl plus it, three times). The system file's `conswitch` may
+   * add an 'x' (Xen's own syntax: do not give dom0 the input at the end of boot); that is not part of the key.
+   */
   conswitchKey: string;
   dtbAddress: number;
   xenAddress: number;
@@ -108,7 +111,7 @@ export function buildBootPlan(system: SystemSpec, opts: BootPlanOptions): BootPl
     launchStep(xenAddress, dtbAddress, limits),
   ];
   checkCommandLengths(system, board, steps);
-  return { files, xenBootargs, dom0, domains, steps, conswitchKey: system.xen.conswitch, dtbAddress, xenAddress };
+  return { files, xenBootargs, dom0, domains, steps, conswitchKey: system.xen.conswitch[0], dtbAddress, xenAddress };
 }
 
 /** The plan's U-Boot commands, in order. */
@@ -118,7 +121,7 @@ export const planCommands = (plan: BootPlan): string[] => plan.steps.map((s) => 
 export function renderScript(plan: BootPlan): string {
   const who = [...plan.domains.map((d) => d.name), ...(plan.dom0 ? ['dom0'] : [])].join(', ');
   const header = [
-    `# hil boot plan: Xen with ${who}; console switch: Ctrl-${plan.conswitchKey[0].toUpperCase()} three times`,
+    `# hil boot plan: Xen with ${who}; console switch: Ctrl-${plan.conswitchKey.toUpperCase()} three times`,
     ...plan.files.map((f) => `#   ${hex(f.address)}  ${f.tftpName}  ${f.size} bytes  ${f.path}`),
   ];
   return [...header, ...planCommands(plan), ''].join('\n');

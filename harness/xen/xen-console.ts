@@ -8,6 +8,8 @@ export interface XenDomainSeen {
   vcpus: number;
   memoryKb: number;
   loadedMs?: number;
+  /** When the domain's own first line (its kernel's first printk) arrived. */
+  firstLineMs?: number;
   /** The configured name, learnt from what the domain printed (domids can come out reversed). */
   name?: string;
   readyMs?: number;
@@ -107,9 +109,10 @@ export class XenConsoleModel {
   }
 
   private guestLine(domid: number, text: string): void {
+    const domain = this.domains.find((d) => d.domid === domid);
+    if (domain) domain.firstLineMs ??= Math.round(this.now());
     const ready = READINESS_RE.exec(text);
     if (!ready) return;
-    const domain = this.domains.find((d) => d.domid === domid);
     if (domain) {
       domain.name = ready[1];
       domain.readyMs = Math.round(this.now());

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseXlList } from '../../harness/dom0/xl-output.ts';
 import { MARK } from '../../harness/report/marks.ts';
-import { dom0, ensureDom0less, pvBoard, type PvBoard } from './pv-board.ts';
+import { dom0, domidOf, ensureDom0less, pvBoard, type PvBoard } from './pv-board.ts';
 
 /** The document's "PV Drivers" section and its note on names, checked from dom0 over SSH. */
 describe('pv-drivers: init-dom0less connects enhanced dom0less domUs to Xenstore', function () {
@@ -28,6 +28,15 @@ describe('pv-drivers: init-dom0less connects enhanced dom0less domUs to Xenstore
     assert.equal(rows.find((r) => r.domid === 0)?.name, 'Domain-0');
     for (const d of [...b.enhanced, ...b.plain]) {
       assert.equal(rows.find((r) => r.domid === d.domid)?.name, '(null)', `${d.name} (domid ${d.domid}) in xl list`);
+    }
+  });
+
+  it("xl list in dom0 shows each dom0less domU with its own configured memory and vCPUs", async function () {
+    const rows = await xlList();
+    for (const planned of b.ctx.plan.domains) {
+      const row = rows.find((r) => r.domid === domidOf(b.ctx, planned.name));
+      assert.ok(row, `${planned.name} is not in xl list`);
+      assert.deepEqual([row.memMiB, row.vcpus], [planned.memoryKb / 1024, planned.vcpus], `${planned.name}: [MiB, vCPUs] in xl list`);
     }
   });
 

@@ -59,6 +59,18 @@ describe('pv-drivers: xl network-attach hot-plugs a PV NIC into an enhanced dom0
     assert.equal(r.exitCode, 0, `ping ${ip} from dom0:\n${r.stdout}${r.stderr}`);
   });
 
+  it('PV needs xen,enhanced: xl network-attach to a domU without it fails, naming why, and the domU stays untouched', async function () {
+    this.timeout(120000);
+    for (const d of b.plain) {
+      const r = await b.ssh.run(`xl network-attach ${d.domid}`, { timeoutMs: 100000 });
+      assert.notEqual(r.exitCode, 0, `xl network-attach ${d.domid} (${d.name}, not enhanced) succeeded:\n${r.stdout}${r.stderr}`);
+      // Xen 4.17's libxl: "xenstore read failed: `/libxl/N/type'" … "libxl_device_nic_add failed."
+      assert.match(`${r.stdout}${r.stderr}`, new RegExp(`/libxl/${d.domid}/type[\\s\\S]*libxl_device_nic_add failed`), 'libxl names the missing Xenstore entry');
+      const backend = await b.ssh.run(`xenstore-exists /local/domain/0/backend/vif/${d.domid}`);
+      assert.notEqual(backend.exitCode, 0, `a vif backend was left for ${d.name}`);
+    }
+  });
+
   it('a domU without xen,enhanced keeps running untouched: listed, ready, no Xenstore home, nothing crashed', async function () {
     const rows = parseXlList(await dom0(b.ssh, 'xl list'));
     for (const d of b.plain) {

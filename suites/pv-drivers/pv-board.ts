@@ -52,6 +52,10 @@ export async function pvBoard(): Promise<PvBoard> {
   if (board.enhanced.length + board.plain.length === 0) {
     for (const d of ctx.plan.domains) (d.enhanced ? board.enhanced : board.plain).push({ name: d.name, domid: domidOf(ctx, d.name) });
   }
+  // Every check here compares the two kinds: with none of one kind they would pass on nothing.
+  if (board.enhanced.length === 0 || board.plain.length === 0) {
+    throw new HilError(`pv-drivers needs a system with at least one enhanced domU and one without (${ctx.plan.domains.length} domUs: ${board.enhanced.length} enhanced)`, { code: 'CONFIG' });
+  }
   return board;
 }
 

@@ -42,7 +42,9 @@ describe('hil run on the virtual board @e2e', function () {
     assert.deepEqual([...new Set(record.tests.map((t) => t.suite))], ['boot', 'console']);
     assert.ok(record.tests.length >= 12 && record.tests.every((t) => t.state === 'passed'), 'all boot and console tests passed');
     assert.deepEqual(record.domains.map((d) => d.name).sort(), ['alpha', 'beta']);
-    for (const d of record.domains) assert.ok(d.readyMs! > 0 && d.memoryKb === 256 * 1024 && d.vcpus === 1);
+    const shapes = Object.fromEntries(record.domains.map((d) => [d.name, [d.memoryKb, d.vcpus]]));
+    assert.deepEqual(shapes, { alpha: [192 * 1024, 1], beta: [320 * 1024, 2] }, "each domU's own shape, from suites/systems/two-domus.yaml");
+    assert.ok(record.domains.every((d) => d.readyMs! > 0));
     const marks = record.timeline.map((m) => m.mark);
     for (const m of ['power-on', 'uboot-banner', 'autoboot-stopped', 'starting-kernel', 'xen-banner', 'xen-init-done', 'domu-ready']) {
       assert.ok(marks.includes(m), `timeline has ${m}`);

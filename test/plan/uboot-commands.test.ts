@@ -81,6 +81,9 @@ describe('plan: U-Boot commands', function () {
     assert.equal(p.xenBootargs, 'console=dtuart dtuart=/pl011@9000000 dom0_mem=768M dom0_max_vcpus=2 conswitch=x sched=credit2 loglvl=all');
     assert.deepEqual(p.dom0, { vcpus: 2, memoryKb: 786432, bootargs: 'console=hvc0' });
     assert.equal(plan(TWO_DOMUS).xenBootargs, 'console=dtuart dtuart=/pl011@9000000 sched=credit2', "default conswitch 'a' is left off");
+    const suffixed = plan(TWO_DOMUS.replace('xen:\n', 'xen:\n  conswitch: bx\n'));
+    assert.match(suffixed.xenBootargs, / conswitch=bx /, "Xen gets the 'x' suffix");
+    assert.equal(suffixed.conswitchKey, 'b', 'the harness presses Ctrl-B: the suffix is not part of the key');
   });
 
   it('is a list of typed steps: each with its stage and time limit, each fetch with its file, the launch last', function () {

@@ -45,6 +45,22 @@ describe('Xen console model', function () {
     assert.ok(model.byName('alpha')!.readyMs! < model.byName('beta')!.readyMs!);
   });
 
+  it("keeps when each domain's own first line came, its kernel's first words", function () {
+    const { model } = feed([
+      '(XEN) *** LOADING DOMU cpus=1 memory=40000KB ***',
+      '(XEN) Loading d1 kernel from boot module @ 0000000042a00000',
+      '(XEN) *** LOADING DOMU cpus=1 memory=40000KB ***',
+      '(XEN) Loading d2 kernel from boot module @ 0000000042a00000',
+      '(XEN) DOM2: [    0.000000] Booting Linux on physical CPU 0x0000000000 [0x411fd070]',
+      '(XEN) DOM1: [    0.000000] Booting Linux on physical CPU 0x0000000000 [0x411fd070]',
+      '(XEN) DOM1: hil: domain alpha ready',
+      '(XEN) DOM2: hil: domain beta ready',
+    ]);
+    const [alpha, beta] = [model.byName('alpha')!, model.byName('beta')!];
+    assert.ok(beta.firstLineMs! < alpha.firstLineMs!, 'd2 spoke first');
+    assert.ok(alpha.firstLineMs! < alpha.readyMs! && beta.firstLineMs! < beta.readyMs!);
+  });
+
   it('attributes an unprefixed line to the domain that has the input focus', function () {
     const { model, events } = feed([
       '(XEN) *** LOADING DOMU cpus=1 memory=40000KB ***',
