@@ -22,13 +22,13 @@ export const suites: readonly SuiteDefinition[] = [
   {
     name: 'console',
     description: "Each domU's console through Xen's conswitch: identity, long commands, exit status, no mixing",
-    files: [here('./console/console.test.ts')],
+    files: [here('./console/console.test.ts'), here('./console/conswitch-key.test.ts')],
     system: here('./systems/two-domus.yaml'),
   },
   {
     name: 'pv-drivers',
     description: 'PV drivers for dom0less domUs: init-dom0less, Xenstore names, xl network-attach, documented limitations, boot time vs xl create',
-    files: ['./pv-drivers/init-dom0less.test.ts', './pv-drivers/network.test.ts', './pv-drivers/limitations.test.ts', './pv-drivers/boot-time.test.ts'].map(here),
+    files: ['./pv-drivers/init-dom0less.test.ts', './pv-drivers/network.test.ts', './pv-drivers/limitations.test.ts', './console/conswitch-key.test.ts', './pv-drivers/boot-time.test.ts'].map(here),
     system: here('./systems/pv.yaml'),
   },
 ];

@@ -14,9 +14,12 @@ export interface DomainSplitterOptions {
    */
   holdMs?: number;
   /**
-   * Whether the system has a dom0. Without one, a line with no `(XEN) ` prefix cannot be dom0's: it is
-   * the focused domU's (seen on 4.17: right after a focus switch, the focused domU's echo arrives bare).
-   * Default true.
+   * Whether the system has a dom0. Xen 4.17 prints dom0's console bare, and usually heads the focused
+   * domU's lines with `(XEN) `; but printk keeps "am I mid-line" per physical CPU, so when the domU's
+   * vCPU moves between CPUs a `(XEN) ` can land mid-line and a line can come bare (seen right after a
+   * focus switch, and on a 2-vCPU domU). So while a domU has the focus a bare line is that domU's;
+   * with a dom0, one that starts like a kernel log line (`[   72.776309] `) is taken for dom0's kernel
+   * (the dom0 text a lab sees while it types to a domU). Default true.
    */
   hasDom0?: boolean;
 }
@@ -234,8 +237,13 @@ export class DomainSplitter {
     const focus = settle(H.matchHead(s, pos, H.FOCUS_HEAD), final);
     if (domu === H.MAYBE || focus === H.MAYBE) return undefined;
     if (focus > 0) return { target: XEN, prefix: 0, xen: false };
-    const noDom0 = this.options.hasDom0 === false && this.focusedDomu !== undefined;
-    return { target: noDom0 ? this.domu(this.focusedDomu!, 'focused') : DOM0, prefix: 0, xen: false };
+    const dom0 = { target: DOM0, prefix: 0, xen: false };
+    if (this.focusedDomu === undefined) return dom0;
+    const focused = { target: this.domu(this.focusedDomu, 'focused'), prefix: 0, xen: false };
+    if (this.options.hasDom0 === false) return focused;
+    const kernelLine = settle(H.matchStamp(s, pos), final);
+    if (kernelLine === H.MAYBE) return undefined;
+    return kernelLine > 0 ? dom0 : focused;
   }
 
   private emit(t: Target, s: string, from: number, to: number): void {

@@ -146,7 +146,23 @@ describe('domain splitter: edge cases', function () {
     assert.equal(without.get('DOM2'), 'echo hil-start-1;');
     assert.equal(without.get('dom0'), undefined);
     const withDom0 = perStream(split(stream).pieces, 'content');
-    assert.equal(withDom0.get('dom0'), 'echo hil-start-1;');
+    assert.equal(withDom0.get('DOM2'), 'echo hil-start-1;', 'with a dom0 too: a bare line while a domU has the focus is that domU\'s');
+  });
+
+  it("with a dom0, tells the focused domU's bare lines from dom0's kernel lines (a 2-vCPU domU on Xen 4.17)", function () {
+    // What a real boot printed while DOM2 (two vCPUs) had the focus: a `(XEN) ` mid-line, a bare line, and dom0's kernel.
+    const stream = [
+      "(XEN) *** Serial input to DOM2 (type 'CTRL-b' three times to switch input)\r\n",
+      "(XEN) / # echo hil-start-6b; grep -o 'hil.domain=[a-z0-9-]*' /proc/c(XEN) mdline; echo hil-end-6b=$?\r\r\n",
+      '(XEN) hil.domain=plain\r\r\n',
+      'hil-end-6b=0\r\r\n',
+      '[   72.776309] Unknown online node for memory at 0x0, assuming node 0\r\r\n',
+    ];
+    for (const chunks of [stream, [...stream.join('')]]) {
+      const content = perStream(split(chunks).pieces, 'content');
+      assert.equal(content.get('DOM2'), "/ # echo hil-start-6b; grep -o 'hil.domain=[a-z0-9-]*' /proc/cmdline; echo hil-end-6b=$?\r\r\nhil.domain=plain\r\r\nhil-end-6b=0\r\r\n");
+      assert.equal(content.get('dom0'), '[   72.776309] Unknown online node for memory at 0x0, assuming node 0\r\r\n');
+    }
   });
 
   it('treats a line while the focus is on Xen as Xen output', function () {
