@@ -27,6 +27,8 @@ export const KERNEL_ERRORS: readonly RegExp[] = [
   /Unhandled fault[^\r\n]*(?=[\r\n])/,
   /-+\[ cut here \]-+/,
   /BUG: KASAN[^\r\n]*(?=[\r\n])/,
+  // The ramdisk's bytes are not a whole archive (a reg size that is not the file's, a corrupt file).
+  /Initramfs unpacking failed[^\r\n]*(?=[\r\n])/,
 ];
 
 export const XEN_ERRORS: readonly RegExp[] = [/Panic on CPU \d+[^\r\n]*(?=[\r\n])/, /Xen BUG at[^\r\n]*(?=[\r\n])/, /Xen call trace/];

@@ -24,6 +24,8 @@ export interface PlannedDomain {
   vpl011: boolean;
   /** Final command line, ending with hil.domain=NAME. */
   bootargs: string;
+  /** Its kernel, ramdisk and passthrough DT as its DT node gives them to Xen: where, and the exact size. */
+  modules: Array<{ kind: DtModule['kind']; address: number; size: number }>;
 }
 
 /** What U-Boot must do to boot one system on one board. */
@@ -83,7 +85,10 @@ export function buildBootPlan(system: SystemSpec, opts: BootPlanOptions): BootPl
   const dtbAddress = at.get(uses.dt)!.address;
   const xenAddress = at.get(uses.xen)!.address;
   const xenBootargs = xenCommandLine(system, board);
-  const domains = system.domus.map(plannedDomain);
+  const domains = system.domus.map((d, i) => ({
+    ...plannedDomain(d),
+    modules: uses.domus[i].flatMap((u) => module(u)).map(({ kind, address, size }) => ({ kind, address, size })),
+  }));
   const dom0 = system.dom0 && { vcpus: system.dom0.vcpus, memoryKb: system.dom0.memoryKb, bootargs: dom0CommandLine(system.dom0, board) };
   const files = [...table.files.values()].map((f) => ({ tftpName: f.tftpName, path: f.path, address: at.get(f.path)!.address, size: f.size }));
   const dt = board.deviceTree;
@@ -147,7 +152,7 @@ function requestFiles(system: SystemSpec, board: BoardProfile, table: LoadTable)
   return { dt: dtKey, xen, dom0, domus };
 }
 
-function plannedDomain(d: SystemSpec['domus'][number]): PlannedDomain {
+function plannedDomain(d: SystemSpec['domus'][number]): Omit<PlannedDomain, 'modules'> {
   const bootargs = [d.bootargs.trim(), `${READINESS_PARAM}=${d.name}`].filter(Boolean).join(' ');
   return { name: d.name, node: `/chosen/domU-${d.name}`, vcpus: d.vcpus, memoryKb: d.memoryKb, enhanced: d.enhanced, vpl011: d.vpl011, bootargs };
 }

@@ -1,5 +1,6 @@
 import { MARK } from '../report/marks.ts';
 import { BOOT_ERRORS, UBOOT_ERRORS } from '../console/failure-patterns.ts';
+import { ConsoleFailureError } from '../errors.ts';
 import { describeLimit, within } from '../lab/limits.ts';
 import type { BootPlan } from '../plan/uboot-commands.ts';
 import { DOM0_READY_LINE, READINESS_RE } from '../xen/readiness.ts';
@@ -39,15 +40,38 @@ export async function waitForReadiness(session: BoardSession, plan: BootPlan): P
   const ends = new Map([...waiting].map((n) => [n, clock.now() + limitOf(n).ms]));
   while (waiting.size > 0) {
     const soonest = [...waiting].reduce((a, b) => (ends.get(b)! < ends.get(a)! ? b : a));
-    const m = await con.expect([READINESS_RE, DOM0_READY_LINE], {
+    const m = await attributed(session, plan, con.expect([READINESS_RE, DOM0_READY_LINE], {
       stage: `${plan.dom0 ? 'dom0 and domU' : 'domU'} boot: waiting for ${[...waiting].join(', ')}`,
       timeoutMs: Math.max(0, Math.ceil(ends.get(soonest)! - clock.now())),
       timeoutFrom: `${soonest}'s ${describeLimit(limitOf(soonest))}`,
       failOn: BOOT_ERRORS,
-    });
+    }));
     const name = m.index === 1 ? DOM0 : m.match[1];
     if (!waiting.delete(name)) continue;
     if (name === DOM0) clock.mark(MARK.dom0Ready);
     session.log(`${name === DOM0 ? 'dom0' : `domU ${name}`} ready at ${(clock.now() / 1000).toFixed(1)} s`);
+  }
+}
+
+/**
+ * A failure seen while the domains boot, said of the domain that printed it (its `DOMn: ` head, its
+ * name from its kernel command line) and, for a ramdisk that did not unpack, of the module behind it.
+ */
+async function attributed<T>(session: BoardSession, plan: BootPlan, waiting: Promise<T>): Promise<T> {
+  try {
+    return await waiting;
+  } catch (err) {
+    if (!(err instanceof ConsoleFailureError)) throw err;
+    const line = [...err.lastLines].reverse().find((l) => l.includes(err.matched));
+    const domid = line && /\bDOM(\d+): /.exec(line)?.[1];
+    if (!domid) throw err;
+    const name = session.xen.domains.find((d) => d.domid === Number(domid))?.name;
+    const planned = plan.domains.find((d) => d.name === name);
+    const ramdisk = planned?.modules.find((m) => m.kind === 'ramdisk');
+    const file = ramdisk && plan.files.find((f) => f.address === ramdisk.address);
+    const why = /Initramfs unpacking failed/.test(err.matched) && ramdisk
+      ? ` (its ramdisk module@${ramdisk.address.toString(16)}, reg size ${ramdisk.size} bytes${file ? `, file ${file.tftpName} of ${file.size} bytes` : ''}, is not a whole archive)`
+      : '';
+    throw new ConsoleFailureError({ stage: `domU ${name ?? `d${domid}`} boot`, matched: `${err.matched}${why}`, lastLines: err.lastLines, board: err.board });
   }
 }

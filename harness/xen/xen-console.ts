@@ -1,5 +1,5 @@
 import { DomainSplitter } from './domain-splitter.ts';
-import { READINESS_RE } from './readiness.ts';
+import { READINESS_PARAM, READINESS_RE } from './readiness.ts';
 import { StreamLines, type StreamLine } from './stream-lines.ts';
 
 /** What Xen and its guests printed during boot, read from the console one line at a time. */
@@ -27,6 +27,8 @@ const LOADING_DOMU = /\*\*\* LOADING DOMU cpus=(\d+) memory=(?:0x)?([0-9a-fA-F]+
 const LOADING_KERNEL = /^Loading d(\d+) kernel from boot module/;
 const BANNER = /^Xen version (\S+)/;
 const INIT_DONE = /^Freed \d+kB init memory/;
+/** A guest kernel's command line names its domain first thing, long before its readiness line. */
+const NAMED_CMDLINE = new RegExp(`Kernel command line:.*\\b${READINESS_PARAM.replace('.', '\\.')}=([a-z0-9-]+)`);
 
 export interface XenConsoleOptions {
   /** Whether the system booted has a dom0 (text without Xen's prefix is then dom0's). Default true. */
@@ -111,6 +113,8 @@ export class XenConsoleModel {
   private guestLine(domid: number, text: string): void {
     const domain = this.domains.find((d) => d.domid === domid);
     if (domain) domain.firstLineMs ??= Math.round(this.now());
+    const named = domain && !domain.name && NAMED_CMDLINE.exec(text);
+    if (named) domain.name = named[1];
     const ready = READINESS_RE.exec(text);
     if (!ready) return;
     if (domain) {

@@ -51,6 +51,23 @@ describe('boot', function () {
     }
   });
 
+  it("each domU's kernel got its ramdisk at the exact size of the file (the guest's own DT: linux,initrd-start/end)", async function () {
+    const { session, plan } = suiteContext();
+    const withRamdisk = plan.domains.filter((d) => d.modules.some((m) => m.kind === 'ramdisk'));
+    assert.ok(withRamdisk.length > 0, 'no domU of this system has a ramdisk');
+    for (const planned of withRamdisk) {
+      const file = plan.files.find((f) => f.address === planned.modules.find((m) => m.kind === 'ramdisk')!.address)!;
+      const shell = session.domains.domain(planned.name);
+      const cell = async (name: string) => {
+        const r = await shell.run(`od -An -tx1 -v /proc/device-tree/chosen/${name}`);
+        assert.equal(r.exitCode, 0, `${planned.name}: /proc/device-tree/chosen/${name}: ${r.output}`);
+        return BigInt(`0x${r.output.replace(/\s+/g, '')}`);
+      };
+      const size = (await cell('linux,initrd-end')) - (await cell('linux,initrd-start'));
+      assert.equal(size, BigInt(file.size), `${planned.name}: initrd size its kernel was given, vs ${file.tftpName} (${file.size} bytes)`);
+    }
+  });
+
   it("Xen's own domain list (debug key q) holds the planned domains and nothing else: no dom0 unless one is planned", async function () {
     const { session, plan } = suiteContext();
     await session.domains.debugKey('q');

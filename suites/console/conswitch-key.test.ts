@@ -12,7 +12,7 @@ const FOCUS_LINE = /\*\*\* Serial input to (\S+) \(type 'CTRL-(\w)' three times 
  * with the 'x', Xen keeps the input at the end of boot instead of handing it on. The system file's
  * `xen.conswitch` sets it (default 'a'); the console suite boots Ctrl-A, pv-drivers boots `bx`.
  */
-describe('console switch key, as the system file configures it', function () {
+describe('console: the switch key, as the system file configures it', function () {
   before(async function () {
     this.timeout(0); // every stage of the boot has its own timeout
     await suiteContext().strategy.transition('booted');

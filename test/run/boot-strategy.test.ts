@@ -27,7 +27,7 @@ const XEN_BOOT = [
 const plan: BootPlan = {
   files: [],
   xenBootargs: '',
-  domains: [{ name: 'alpha', node: '/chosen/domU-alpha', vcpus: 1, memoryKb: 262144, enhanced: false, vpl011: true, bootargs: '' }],
+  domains: [{ name: 'alpha', node: '/chosen/domU-alpha', vcpus: 1, memoryKb: 262144, enhanced: false, vpl011: true, bootargs: '', modules: [] }],
   steps: [...network, launch],
   conswitchKey: 'a',
   dtbAddress: 0x42000000,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsoleTimeoutError } from '../../harness/errors.ts';
+import { ConsoleFailureError, ConsoleTimeoutError } from '../../harness/errors.ts';
 import type { BootPlan, PlannedDomain } from '../../harness/plan/uboot-commands.ts';
 import { MARK } from '../../harness/report/marks.ts';
 import { BoardSession } from '../../harness/run/board-session.ts';
@@ -11,7 +11,7 @@ import { launchStep } from '../../harness/plan/boot-steps.ts';
 import { resolveLimits } from '../../harness/lab/limits.ts';
 import { fakeBoard } from './fake-board.ts';
 
-const domain = (name: string): PlannedDomain => ({ name, node: `/chosen/domU-${name}`, vcpus: 1, memoryKb: 262144, enhanced: name === 'pv', vpl011: true, bootargs: '' });
+const domain = (name: string): PlannedDomain => ({ name, node: `/chosen/domU-${name}`, vcpus: 1, memoryKb: 262144, enhanced: name === 'pv', vpl011: true, bootargs: '', modules: [] });
 const plan = (dom0: boolean): BootPlan => ({
   files: [],
   xenBootargs: '',
@@ -74,6 +74,22 @@ describe('run: the Xen stage with a dom0', function () {
     assert.match(err.stage, /waiting for Domain-0$/);
     assert.ok(err.timeoutMs <= 300);
     assert.match(err.message, /Timeout: +\d+ ms \(Domain-0's limit dom0ReadyMs = 300 ms, set by board profile qemu-virt-arm64\)/, 'names the limit that fired and where it was set');
+  });
+
+  it("names the domain whose ramdisk did not unpack, and the module: from its DOMn head and its kernel command line", async () => {
+    const { board, console } = fakeBoard({ limits: { domuReadyMs: 5000 } });
+    const session = new BoardSession(board, { reportDir: dir });
+    const p = plan(false);
+    p.domains[0].modules = [{ kind: 'kernel', address: 0x42400000, size: 27303872 }, { kind: 'ramdisk', address: 0x44000000, size: 1040690 }];
+    p.files = [{ tftpName: 'domu-initramfs', path: '/x/domu-initramfs.cpio.gz', address: 0x44000000, size: 1041202 }];
+    const done = waitForXen(session, p).then(() => waitForReadiness(session, p));
+    console.emit(XEN_BOOT.replace('(XEN) *** LOADING DOMAIN 0 ***\r\n(XEN) Loading d0 kernel from boot module @ 0000000042400000\r\n', ''));
+    console.emit('(XEN) DOM1: [    0.000000] Kernel command line: console=ttyAMA0 hil.domain=pv\r\n');
+    console.emit('(XEN) DOM1: [    1.451805] Initramfs unpacking failed: read error\r\n');
+    const err = await done.then(() => assert.fail('no failure'), (e: unknown) => e);
+    assert.ok(err instanceof ConsoleFailureError, String(err));
+    assert.equal(err.stage, 'domU pv boot');
+    assert.match(err.message, /Initramfs unpacking failed: read error \(its ramdisk module@44000000, reg size 1040690 bytes, file domu-initramfs of 1041202 bytes, is not a whole archive\)/);
   });
 
   it('requires "LOADING DOMAIN 0" when the plan has a dom0', async () => {
