@@ -28,7 +28,7 @@ export const suites: readonly SuiteDefinition[] = [
   {
     name: 'pv-drivers',
     description: 'PV drivers for dom0less domUs: init-dom0less, Xenstore names, xl network-attach, documented limitations, boot time vs xl create',
-    files: ['./pv-drivers/init-dom0less.test.ts', './pv-drivers/network.test.ts', './pv-drivers/limitations.test.ts', './console/conswitch-key.test.ts', './pv-drivers/boot-time.test.ts'].map(here),
+    files: ['./pv-drivers/init-dom0less.test.ts', './pv-drivers/network.test.ts', './pv-drivers/limitations.test.ts', './console/conswitch-key.test.ts', './pv-drivers/boot-time.test.ts', './pv-drivers/shutdown.test.ts'].map(here),
     system: here('./systems/pv.yaml'),
   },
 ];

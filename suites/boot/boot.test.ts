@@ -68,6 +68,20 @@ describe('boot', function () {
     }
   });
 
+  it("each domU sees the host's own GIC version (the document: 'the GIC version is the native version')", async function () {
+    const { session, plan } = suiteContext();
+    const host = /GICv(\d) initialization/.exec(readFileSync(session.transcript.path, 'latin1'))?.[1];
+    assert.ok(host, "Xen printed no 'GICvN initialization' line");
+    for (const planned of plan.domains) {
+      const r = await session.domains.domain(planned.name).run("cat /proc/device-tree/*/compatible | tr '\\0' '\\n' | grep gic");
+      const guest = r.output.split('\n').map((c) => c.trim()).filter(Boolean);
+      assert.ok(guest.length > 0, `${planned.name}: no GIC in its device tree`);
+      // GICv3 is "arm,gic-v3"; a GICv2 is named by its implementation ("arm,cortex-a15-gic", "arm,gic-400").
+      const version = guest.includes('arm,gic-v3') ? '3' : '2';
+      assert.equal(version, host, `${planned.name}'s GIC (${guest.join(', ')}) vs the host's GICv${host}`);
+    }
+  });
+
   it("Xen's own domain list (debug key q) holds the planned domains and nothing else: no dom0 unless one is planned", async function () {
     const { session, plan } = suiteContext();
     await session.domains.debugKey('q');
