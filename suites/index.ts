@@ -31,6 +31,12 @@ export const suites: readonly SuiteDefinition[] = [
     files: ['./pv-drivers/init-dom0less.test.ts', './pv-drivers/network.test.ts', './pv-drivers/limitations.test.ts', './console/conswitch-key.test.ts', './pv-drivers/boot-time.test.ts', './pv-drivers/shutdown.test.ts'].map(here),
     system: here('./systems/pv.yaml'),
   },
+  {
+    name: 'expected-failures',
+    description: 'Systems the document says cannot work, booted on purpose: each stops with the failure its file declares',
+    files: [here('./expected-failures/expected-failure.test.ts')],
+    system: here('./systems/enhanced-without-dom0.yaml'),
+  },
 ];
 
 export function findSuite(name: string): SuiteDefinition | undefined {

@@ -50,6 +50,8 @@ export interface SystemSpec {
   xen: XenSpec;
   dom0?: Dom0Spec;
   domus: DomUSpec[];
+  /** Set for a system that must fail to boot: what the failure prints. */
+  expect?: { failure: string };
   /** Line of each field ("domus[1].kernel" → 12), so later checks can point into the file. */
   lines: Record<string, number>;
 }
@@ -81,6 +83,7 @@ export function parseSystem(text: string, fileName: string): SystemSpec {
     xen: { image: sys.xen?.image ?? 'xen', bootargs: sys.xen?.bootargs ?? '', conswitch: sys.xen?.conswitch ?? 'a' },
     dom0: sys.dom0 && withKb(sys.dom0),
     domus: sys.domus.map(withKb),
+    expect: sys.expect,
     lines: source.lines,
   };
 }

@@ -70,11 +70,17 @@ const systemShape = {
   xen: z.strictObject(xenShape).optional(),
   dom0: z.strictObject(dom0Shape).optional(),
   domus: z.array(z.strictObject(domuShape)).default([]),
+  /**
+   * A system that must not boot, to check that it fails as documented: `failure` is the text Xen or a
+   * guest prints (e.g. Xen's panic message). Rules that would refuse such a system are waived.
+   */
+  expect: z.strictObject({ failure: z.string().min(1, 'must be the text the failure prints') }).optional(),
 };
 
 const ENHANCED_NEEDS_DOM0 =
   'enhanced (xen,enhanced: PV drivers through Xenstore) needs a dom0: Xen 4.17 panics at boot with ' +
-  '"At the moment, Xenstore support requires dom0 to be present". Add a dom0 section or set enhanced: false';
+  '"At the moment, Xenstore support requires dom0 to be present". Add a dom0 section or set enhanced: false ' +
+  "(or, to check that very failure, declare it: expect: { failure: '…' })";
 
 /** The whole file: shapes plus the rules that involve more than one field. */
 export const systemSchema = z.strictObject(systemShape).superRefine((sys, ctx) => {
@@ -85,7 +91,7 @@ export const systemSchema = z.strictObject(systemShape).superRefine((sys, ctx) =
   sys.domus.forEach((d, i) => {
     if (seen.has(d.name)) ctx.addIssue({ code: 'custom', path: ['domus', i, 'name'], message: `'${d.name}' is used by two domUs; names must be unique` });
     seen.add(d.name);
-    if (d.enhanced && !sys.dom0) ctx.addIssue({ code: 'custom', path: ['domus', i, 'enhanced'], message: ENHANCED_NEEDS_DOM0 });
+    if (d.enhanced && !sys.dom0 && !sys.expect) ctx.addIssue({ code: 'custom', path: ['domus', i, 'enhanced'], message: ENHANCED_NEEDS_DOM0 });
     if (d.bootargs.split(/\s+/).some((arg) => arg.startsWith(`${READINESS_PARAM}=`))) {
       ctx.addIssue({ code: 'custom', path: ['domus', i, 'bootargs'], message: `must not set ${READINESS_PARAM}=: the harness appends ${READINESS_PARAM}=${d.name} itself` });
     }

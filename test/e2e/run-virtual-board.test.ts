@@ -61,6 +61,16 @@ describe('hil run on the virtual board @e2e', function () {
     assert.match(readFileSync(join(reportDir, 'console/raw.log'), 'latin1'), /hil: domain alpha ready/);
   });
 
+  it('boots a system declared to fail (an enhanced domU without dom0) and passes only because Xen refuses it as declared @e2e', async function () {
+    const reportDir = temp('hil-e2e-ef-');
+    const r = await hil(['run', '--suite', 'expected-failures', '--wait', '--report-dir', reportDir]);
+    assert.equal(r.code, 0, `hil run failed:\n${r.stdout}\n${r.stderr}`);
+    const record = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunRecord;
+    assert.deepEqual(record.tests.map((t) => [t.suite, t.state]), [['expected failures', 'passed']]);
+    assert.match(readFileSync(join(reportDir, 'console/raw.log'), 'latin1'), /Panic on CPU 0:\r?\n[^\n]*At the moment, Xenstore support requires dom0 to be present/);
+    assert.equal(await qemuRunning(reportDir), false, 'QEMU is still running after the failed boot');
+  });
+
   it('on Ctrl-C powers the board off, keeps the transcript and exits non-zero @e2e', async function () {
     const reportDir = temp('hil-e2e-int-');
     let sent = false;

@@ -101,6 +101,12 @@ describe('plan: system file', function () {
     assert.match(err.message, /At the moment, Xenstore support requires dom0 to be present/);
   });
 
+  it('accepts enhanced without dom0 when the system declares the failure it expects', function () {
+    const sys = parseSystem(`expect:\n  failure: Xenstore support requires dom0\ndomus:\n${domu('    enhanced: true\n')}`, 'a.yaml');
+    assert.deepEqual(sys.expect, { failure: 'Xenstore support requires dom0' });
+    assert.match(rejects(`expect:\n  failure: ''\ndomus:\n${domu()}`).message, /field 'expect\.failure': must be the text the failure prints/);
+  });
+
   it('accepts enhanced when there is a dom0', function () {
     const sys = parseSystem(`dom0:\n  kernel: linux\n  memory: 512M\n  vcpus: 1\ndomus:\n${domu('    enhanced: true\n')}`, 'a.yaml');
     assert.equal(sys.domus[0].enhanced, true);
