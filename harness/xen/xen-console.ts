@@ -50,6 +50,7 @@ export class XenConsoleModel {
   private pending?: { vcpus: number; memoryKb: number };
   private readonly lines: StreamLines;
   private readonly listeners: Array<(e: XenEvent, ms: number) => void> = [];
+  private readonly guestListeners: Array<(domid: number, text: string) => void> = [];
 
   constructor(
     private readonly now: () => number,
@@ -68,6 +69,11 @@ export class XenConsoleModel {
 
   onEvent(listener: (e: XenEvent, ms: number) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Each complete line a domU printed, from its own stream (whether it had the focus or not). */
+  onGuestLine(listener: (domid: number, text: string) => void): void {
+    this.guestListeners.push(listener);
   }
 
   byName(name: string): XenDomainSeen | undefined {
@@ -111,6 +117,7 @@ export class XenConsoleModel {
   }
 
   private guestLine(domid: number, text: string): void {
+    for (const l of this.guestListeners) l(domid, text);
     const domain = this.domains.find((d) => d.domid === domid);
     if (domain) domain.firstLineMs ??= Math.round(this.now());
     const named = domain && !domain.name && NAMED_CMDLINE.exec(text);

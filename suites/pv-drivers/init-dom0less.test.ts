@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
 import { parseXlList } from '../../harness/dom0/xl-output.ts';
 import { MARK } from '../../harness/report/marks.ts';
+import { pollUntil } from '../../harness/util/deadline.ts';
 import { dom0, domidOf, ensureDom0less, pvBoard, type PvBoard } from './pv-board.ts';
 
 /** The document's "PV Drivers" section and its note on names, checked from dom0 over SSH. */
+/**
+ * What Linux 6.1 prints once Xenstore is there: its Xenstore notifiers run, and the vCPU hot-plug one
+ * finds no cpu/N/availability node for a dom0less domain (drivers/xen/cpu_hotplug.c).
+ */
+const XENSTORE_READY_LINE = 'xen:cpu_hotplug: Unable to read cpu state';
+/** From init-dom0less to that line in the guest. */
+const XENSTORE_READY_MS = 30000;
+
 describe('pv-drivers: init-dom0less connects enhanced dom0less domUs to Xenstore', function () {
   let b: PvBoard;
   const xlList = async () => parseXlList(await dom0(b.ssh, 'xl list'));
@@ -45,6 +54,13 @@ describe('pv-drivers: init-dom0less connects enhanced dom0less domUs to Xenstore
     assert.deepEqual((await dom0(b.ssh, 'xenstore-list /local/domain')).trim().split('\n'), ['0']);
   });
 
+  it("before init-dom0less, an enhanced domU's kernel has not yet run its Xenstore set-up (its own dmesg)", async function () {
+    for (const d of b.enhanced) {
+      const r = await b.ctx.session.domains.domain(d.name).run(`dmesg | grep -c '${XENSTORE_READY_LINE}'`);
+      assert.equal(r.output, '0', `${d.name} printed '${XENSTORE_READY_LINE}' before init-dom0less`);
+    }
+  });
+
   it('init-dom0less initialises every enhanced domU, naming its domid, and exits 0', async function () {
     const started = performance.now();
     const out = await ensureDom0less(b);
@@ -53,6 +69,20 @@ describe('pv-drivers: init-dom0less connects enhanced dom0less domUs to Xenstore
       assert.match(out, new RegExp(`^Checking domid: ${d.domid}$`, 'm'));
       assert.match(out, new RegExp(`^Init dom0less domain: ${d.domid}$`, 'm'), `${d.name}`);
       assert.equal(await hasHome(d.domid), true, `/local/domain/${d.domid} (${d.name}) after init-dom0less`);
+    }
+  });
+
+  it("an enhanced domU's kernel goes on with its Xenstore set-up only after init-dom0less, by its own printk clock", async function () {
+    this.timeout(XENSTORE_READY_MS + 10000);
+    await ensureDom0less(b);
+    for (const d of b.enhanced) {
+      const shell = b.ctx.session.domains.domain(d.name);
+      const line = await pollUntil(async () => (await shell.run(`dmesg | grep '${XENSTORE_READY_LINE}'`)).output.split('\n')[0] || undefined, XENSTORE_READY_MS, [500, 1000, 2000]);
+      assert.ok(line, `${d.name} never printed '${XENSTORE_READY_LINE}' after init-dom0less`);
+      const at = Number(/^\[\s*(\d+\.\d+)\]/.exec(line)?.[1]);
+      const before = b.clockBeforeInit.get(d.domid)!;
+      assert.ok(at > before, `${d.name}: its Xenstore set-up at ${at} s of its own clock, init-dom0less started after ${before} s`);
+      b.ctx.figures[`${d.name}: Xenstore set-up after init-dom0less, guest clock (ms)`] = Math.round((at - before) * 1000);
     }
   });
 

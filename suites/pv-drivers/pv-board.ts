@@ -9,7 +9,7 @@ export interface BootedDomU {
   domid: number;
 }
 
-/** A line a domU printed on Xen's console (`(XEN) DOMn: text`), and when, in ms from power-on. */
+/** A line a domU printed on its console (its own stream, focused or not), and when, in ms from power-on. */
 export interface GuestLine {
   domid: number;
   text: string;
@@ -27,9 +27,10 @@ export interface PvBoard {
   guestLines: GuestLine[];
   /** Set once init-dom0less has run on this boot. */
   initDom0lessOutput?: string;
+  /** Each enhanced domU's own clock (seconds of uptime) just before init-dom0less ran, by domid. */
+  clockBeforeInit: Map<number, number>;
 }
 
-const GUEST_LINE = /^\(XEN\) (?:\[[^\]]*\] )?DOM(\d+): (.*)$/;
 const boards = new WeakMap<BoardSession, PvBoard>();
 
 /**
@@ -41,11 +42,8 @@ export async function pvBoard(): Promise<PvBoard> {
   let board = boards.get(ctx.session);
   if (!board) {
     const guestLines: GuestLine[] = [];
-    ctx.session.console.onLine((line) => {
-      const m = GUEST_LINE.exec(line);
-      if (m) guestLines.push({ domid: Number(m[1]), text: m[2], ms: Math.round(ctx.session.clock.now()) });
-    });
-    board = { ctx, ssh: requireDom0Ssh(ctx), enhanced: [], plain: [], guestLines };
+    ctx.session.xen.onGuestLine((domid, text) => guestLines.push({ domid, text, ms: Math.round(ctx.session.clock.now()) }));
+    board = { ctx, ssh: requireDom0Ssh(ctx), enhanced: [], plain: [], guestLines, clockBeforeInit: new Map() };
     boards.set(ctx.session, board);
   }
   await ctx.strategy.transition('booted');
@@ -75,7 +73,18 @@ export async function dom0(ssh: SshClient, command: string, timeoutMs = 30000): 
 
 /** Runs init-dom0less once per boot (the document: "after dom0 is booted, init-dom0less must be run"). */
 export async function ensureDom0less(board: PvBoard): Promise<string> {
-  board.initDom0lessOutput ??= await dom0(board.ssh, 'init-dom0less');
+  if (board.initDom0lessOutput === undefined) {
+    for (const d of board.enhanced) board.clockBeforeInit.set(d.domid, await guestUptime(board, d.name));
+    board.initDom0lessOutput = await dom0(board.ssh, 'init-dom0less');
+  }
   return board.initDom0lessOutput;
+}
+
+/** The domU's own clock, from its shell: seconds since its kernel started (the printk clock). */
+export async function guestUptime(board: PvBoard, name: string): Promise<number> {
+  const r = await board.ctx.session.domains.domain(name).run('cat /proc/uptime');
+  const seconds = Number(r.output.split(/\s+/)[0]);
+  if (!Number.isFinite(seconds)) throw new HilError(`domain ${name}: /proc/uptime said '${r.output}'`, { code: 'GUEST' });
+  return seconds;
 }
 

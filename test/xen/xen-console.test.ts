@@ -45,6 +45,18 @@ describe('Xen console model', function () {
     assert.ok(model.byName('alpha')!.readyMs! < model.byName('beta')!.readyMs!);
   });
 
+  it("hands on each domU's complete lines from its own stream, focused or not", function () {
+    const model = new XenConsoleModel(() => 0, { holdMs: 0, hasDom0: false });
+    const lines: Array<[number, string]> = [];
+    model.onGuestLine((domid, text) => lines.push([domid, text]));
+    model.push('(XEN) Xen version 4.17.7\r\n(XEN) DOM1: [    8.87] xen_netfront: backend supports XDP headroom\r\n');
+    model.push("(XEN) *** Serial input to DOM1 (type 'CTRL-a' three times to switch input)\r\n(XEN) hil: domain pv eth0 192.168.100.2/24 ping 192.168.100.1 ok\r\r\n");
+    assert.deepEqual(lines, [
+      [1, '[    8.87] xen_netfront: backend supports XDP headroom'],
+      [1, 'hil: domain pv eth0 192.168.100.2/24 ping 192.168.100.1 ok'],
+    ]);
+  });
+
   it("keeps when each domain's own first line came, its kernel's first words", function () {
     const { model } = feed([
       '(XEN) *** LOADING DOMU cpus=1 memory=40000KB ***',
