@@ -8,6 +8,8 @@ export interface SuiteDefinition {
   files: string[];
   /** The system file booted for this suite unless the run names one. */
   system: string;
+  /** Left out of a run that names no suite, with the reason (it needs what the default images lack). */
+  notByDefault?: string;
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -30,6 +32,13 @@ export const suites: readonly SuiteDefinition[] = [
     description: 'PV drivers for dom0less domUs: init-dom0less, Xenstore names, xl network-attach, documented limitations, boot time vs xl create',
     files: ['./pv-drivers/init-dom0less.test.ts', './pv-drivers/network.test.ts', './pv-drivers/limitations.test.ts', './console/conswitch-key.test.ts', './pv-drivers/boot-time.test.ts', './pv-drivers/shutdown.test.ts'].map(here),
     system: here('./systems/pv.yaml'),
+  },
+  {
+    name: 'scheduling',
+    description: "Xen's NULL scheduler (sched=null) gives each vCPU, the boot-time domUs' included, a physical CPU of its own",
+    files: [here('./scheduling/null-scheduler.test.ts')],
+    system: here('./systems/null-scheduler.yaml'),
+    notByDefault: "Debian's Xen 4.17 is built without the NULL scheduler (it says 'Could not find scheduler: null' and uses credit2)",
   },
   {
     name: 'expected-failures',

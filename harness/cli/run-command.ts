@@ -51,6 +51,7 @@ export async function runCommand(args: string[]): Promise<number> {
   };
   return withHeldBoard(held, async (board, onStop) => {
     log(`run ${suites.map((s) => s.name).join(', ')} on ${boardName}; report in ${reportDir}`);
+    if (!values.suite?.length) for (const s of allSuites.filter((x) => x.notByDefault)) log(`left out: ${s.name} (${s.notByDefault}); ask for it with --suite ${s.name}`);
     const record = await runBoard({ board, suites, systemFile, reportDir, images, log, onStopper: onStop });
     await writeReport(reportDir, record);
     console.log(renderSummary(record, reportDir));
@@ -59,7 +60,7 @@ export async function runCommand(args: string[]): Promise<number> {
 }
 
 function selectSuites(names: string[] | undefined): SuiteDefinition[] {
-  if (!names?.length) return [...allSuites];
+  if (!names?.length) return allSuites.filter((s) => !s.notByDefault);
   return names.map((n) => {
     const suite = findSuite(n);
     if (!suite) throw new HilError(`unknown suite '${n}'; known: ${allSuites.map((s) => s.name).join(', ')}`, { code: 'USAGE' });
