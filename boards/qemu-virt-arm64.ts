@@ -32,3 +32,17 @@ export const qemuVirtArm64: BoardProfile = {
   // Measured under TCG on 2 cores; the limits leave room for a loaded CI machine.
   limits: { ubootPromptMs: 15000, tftpMsPerMiB: 1000, xenBannerMs: 20000, xenInitMs: 60000, domuReadyMs: 90000, dom0ReadyMs: 120000 },
 };
+
+/**
+ * The same virtual board with a GICv2 (QEMU virt, gic-version=2): so that what depends on the GIC
+ * (the version a domU sees, the vCPU limit) is seen on both versions. At most 8 CPUs per domain.
+ */
+export const qemuVirtArm64Gicv2: BoardProfile = {
+  ...qemuVirtArm64,
+  name: 'qemu-virt-arm64-gicv2',
+  description: 'Virtual arm64 board: QEMU virt (GICv2, 2 x Cortex-A57, 2 GiB) with Debian U-Boot 2023.01',
+  xen: { ...qemuVirtArm64.xen, gicVersion: 2 },
+};
+
+/** The virtual boards hil has built in, by name: a board named so needs no lab file. */
+export const virtualBoards: Readonly<Record<string, BoardProfile>> = Object.fromEntries([qemuVirtArm64, qemuVirtArm64Gicv2].map((p) => [p.name, p]));

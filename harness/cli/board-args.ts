@@ -1,4 +1,4 @@
-import { qemuVirtArm64 } from '../../boards/qemu-virt-arm64.ts';
+import { virtualBoards } from '../../boards/qemu-virt-arm64.ts';
 import { HilError } from '../errors.ts';
 import type { BoardInstance } from '../lab/board-instance.ts';
 import { resolveLimits, withLimitFlags } from '../lab/limits.ts';
@@ -26,5 +26,5 @@ export function checkLimitFlags(flags: string[] | undefined): void {
 
 /** The virtual board lives only as long as the hil process that powers it. */
 export function isVirtual(board: BoardInstance): boolean {
-  return board.profile.name === qemuVirtArm64.name && !!board.writeDeviceTree;
+  return Object.hasOwn(virtualBoards, board.profile.name) && !!board.writeDeviceTree;
 }

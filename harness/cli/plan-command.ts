@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { boardProfiles } from '../../boards/index.ts';
-import { qemuVirtArm64 } from '../../boards/qemu-virt-arm64.ts';
+import { qemuVirtArm64, virtualBoards } from '../../boards/qemu-virt-arm64.ts';
 import { ensureImages, resolveArtifact } from '../../images/recipe.ts';
 import { HilError } from '../errors.ts';
 import { labBoardPlanFacts, loadLabFile } from '../lab/lab-file.ts';
@@ -44,8 +44,9 @@ async function planTarget(values: { profile?: string; board?: string; lab?: stri
     const labFile = values.lab ?? process.env.HIL_LAB;
     const lab = labFile ? loadLabFile(labFile) : undefined;
     if (lab && Object.hasOwn(lab.boards, values.board)) return labBoardPlanFacts(lab, values.board);
-    // checkBoard let it through: the built-in virtual board.
-    return { profile: qemuVirtArm64, network: qemuVirtArm64.network, limits: profileLimits(qemuVirtArm64) };
+    // checkBoard let it through: a built-in virtual board.
+    const profile = virtualBoards[values.board];
+    return { profile, network: profile.network, limits: profileLimits(profile) };
   }
   const name = values.profile ?? qemuVirtArm64.name;
   if (!Object.hasOwn(boardProfiles, name)) throw new HilError(`unknown board profile '${name}'; known: ${Object.keys(boardProfiles).join(', ')}`, { code: 'USAGE' });

@@ -1,4 +1,4 @@
-import { qemuVirtArm64 } from '../../boards/qemu-virt-arm64.ts';
+import { virtualBoards } from '../../boards/qemu-virt-arm64.ts';
 import { HilError } from '../errors.ts';
 import type { BoardInstance } from './board-instance.ts';
 import { createVirtualBoard } from './virtual-board.ts';
@@ -16,14 +16,14 @@ async function findBoard(name: string, labFile: string | undefined) {
     const { loadLabFile } = await import('./lab-file.ts');
     const lab = loadLabFile(labFile);
     if (Object.hasOwn(lab.boards, name)) return { lab };
-    if (name !== qemuVirtArm64.name) {
-      throw new HilError(`unknown board '${name}': ${labFile} has ${Object.keys(lab.boards).join(', ') || 'no boards'} (and ${qemuVirtArm64.name} is built in)`, {
+    if (!Object.hasOwn(virtualBoards, name)) {
+      throw new HilError(`unknown board '${name}': ${labFile} has ${Object.keys(lab.boards).join(', ') || 'no boards'} (and ${builtIn()} are built in)`, {
         code: 'CONFIG',
       });
     }
   }
-  if (name === qemuVirtArm64.name) return { lab: undefined };
-  throw new HilError(`unknown board '${name}': without a lab file (--lab or HIL_LAB) only the built-in '${qemuVirtArm64.name}' exists`, {
+  if (Object.hasOwn(virtualBoards, name)) return { lab: undefined };
+  throw new HilError(`unknown board '${name}': without a lab file (--lab or HIL_LAB) only the built-in ${builtIn()} exist`, {
     code: 'CONFIG',
   });
 }
@@ -36,7 +36,9 @@ export async function checkBoard(name: string, labFile = process.env.HIL_LAB): P
 /** The board named on the command line: from the lab file, or the built-in virtual board. */
 export async function openBoard(name: string, options: OpenBoardOptions): Promise<BoardInstance> {
   const { lab } = await findBoard(name, options.labFile ?? process.env.HIL_LAB);
-  if (!lab) return createVirtualBoard({ stateDir: options.stateDir });
+  if (!lab) return createVirtualBoard({ stateDir: options.stateDir, profile: virtualBoards[name] });
   const { createBoardInstance } = await import('./lab-file.ts');
   return createBoardInstance(lab, name, { stateDir: options.stateDir });
 }
+
+const builtIn = () => Object.keys(virtualBoards).map((n) => `'${n}'`).join(' and ');

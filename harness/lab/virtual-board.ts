@@ -7,6 +7,7 @@ import { QemuPower } from '../power/qemu-power.ts';
 import { freeLoopbackPort } from '../util/free-port.ts';
 import { VirtualLan } from '../virtual-lan/virtual-lan.ts';
 import type { BoardInstance } from './board-instance.ts';
+import type { BoardProfile } from './board-profile.ts';
 import { profileLimits } from './limits.ts';
 
 export interface VirtualBoardOptions extends QemuMachineOptions {
@@ -15,7 +16,9 @@ export interface VirtualBoardOptions extends QemuMachineOptions {
    * 127.0.0.1 forwarded to port 22. `[]`: no second NIC.
    */
   hostForwards?: string[];
-  /** Instance name. Default "qemu-virt-arm64". */
+  /** Which of the virtual boards (boards/qemu-virt-arm64.ts: GICv3 or GICv2). Default the GICv3 one. */
+  profile?: BoardProfile;
+  /** Instance name. Default the profile's name. */
   name?: string;
   /** Folder for the serial cable's pty links and QEMU's log. */
   stateDir: string;
@@ -26,15 +29,17 @@ export interface VirtualBoardOptions extends QemuMachineOptions {
  * Above this function nothing knows it is not a ZCU102.
  */
 export async function createVirtualBoard(options: VirtualBoardOptions): Promise<BoardInstance> {
-  const name = options.name ?? qemuVirtArm64.name;
-  const network = qemuVirtArm64.network;
+  const profile = options.profile ?? qemuVirtArm64;
+  const name = options.name ?? profile.name;
+  const network = profile.network;
+  const machine: QemuMachineOptions = { ...options, gicVersion: profile.xen.gicVersion };
   const hostForwards = options.hostForwards ?? [`tcp:127.0.0.1:${await freeLoopbackPort()}-:22`];
   const lan = new VirtualLan({ hostIp: network.serverip! });
   await lan.start();
   const cable = new VirtualCable(join(options.stateDir, 'serial'));
   await cable.plug();
   const power = new QemuPower({
-    ...options,
+    ...machine,
     hostForwards,
     serialPath: cable.boardPath,
     logPath: join(options.stateDir, 'qemu.log'),
@@ -43,16 +48,16 @@ export async function createVirtualBoard(options: VirtualBoardOptions): Promise<
   });
   return {
     name,
-    profile: qemuVirtArm64,
+    profile,
     power,
-    console: new SerialTransport({ path: cable.consolePath, baudRate: qemuVirtArm64.console.baudRate, reopen: false }),
+    console: new SerialTransport({ path: cable.consolePath, baudRate: profile.console.baudRate, reopen: false }),
     // The virtual LAN hands the board's UDP for the lab host to this machine's loopback.
     tftpHost: '127.0.0.1',
     network,
-    limits: profileLimits(qemuVirtArm64),
+    limits: profileLimits(profile),
     ssh: hostForwards.length ? { host: '127.0.0.1', port: sshForwardPort(hostForwards), user: 'root' } : undefined,
     leaveOn: false,
-    writeDeviceTree: (path) => dumpDeviceTree(path, options),
+    writeDeviceTree: (path) => dumpDeviceTree(path, machine),
     dispose: async () => {
       await power.off();
       cable.unplug();

@@ -15,6 +15,8 @@ export interface QemuMachineOptions {
   bios?: string;
   /** Host forwards of a second NIC on QEMU's user network, e.g. "tcp:127.0.0.1:2222-:22" (none: no such NIC). */
   hostForwards?: string[];
+  /** The interrupt controller: GICv3 (default) or GICv2, both with the virtualization extensions Xen needs. */
+  gicVersion?: 2 | 3;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface QemuMachineOptions {
  */
 export function qemuMachineArgs(options: QemuMachineOptions = {}): string[] {
   return [
-    '-machine', 'virt,gic-version=3,virtualization=true',
+    '-machine', `virt,gic-version=${options.gicVersion ?? 3},virtualization=true`,
     '-cpu', 'cortex-a57',
     '-m', String(options.memoryMiB ?? 2048),
     '-smp', String(options.cpus ?? 2),
