@@ -40,11 +40,15 @@ export class Transcript {
     writeSync(this.fd, chunk, start, chunk.length - start);
   }
 
-  /** A harness note in the transcript, on a line of its own, e.g. "[hil] power on". */
+  /**
+   * A harness note in the transcript, on a line of its own: "[hil] power on". When the board had not
+   * finished its line, the note reads "[hil+] power off": the line break before it is the harness's,
+   * not the board's, so the board's bytes can still be told exactly from the file.
+   */
   mark(note: string): void {
     if (this.fd === undefined) return;
-    const prefix = this.atLineStart ? '' : '\n';
-    writeSync(this.fd, `${prefix}${this.stamp()}[hil] ${note}\n`);
+    const brokeLine = !this.atLineStart;
+    writeSync(this.fd, `${brokeLine ? '\n' : ''}${this.stamp()}[hil${brokeLine ? '+' : ''}] ${note}\n`);
     this.atLineStart = true;
   }
 

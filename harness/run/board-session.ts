@@ -70,6 +70,7 @@ export class BoardSession {
   async powerOn(): Promise<void> {
     this.clock.reset();
     this.xen.reset();
+    this.domains.reset();
     this.transcript.mark(`power on (${this.board.power.description})`);
     this.powered = true;
     await this.board.power.on();

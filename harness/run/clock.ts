@@ -5,9 +5,10 @@ export class RunClock {
   private origin = performance.now();
   readonly marks: TimelineMark[] = [];
 
-  /** Moves the reference point to now (called at power-on). */
+  /** Moves the reference point to now (called at power-on): a new boot, with a timeline of its own. */
   reset(): void {
     this.origin = performance.now();
+    this.marks.length = 0;
   }
 
   now(): number {

@@ -86,6 +86,16 @@ export class DomainConsoles {
     });
   }
 
+  /**
+   * At power-on: the domains of the last boot are gone, and with them what their consoles knew (a
+   * prepared shell, the terminal width set). The transcripts go on in the same files.
+   */
+  reset(): void {
+    this.domains.clear();
+    for (const s of this.screens.values()) s.dispose();
+    this.screens.clear();
+  }
+
   /** Per-stream transcript files written so far. */
   transcriptPaths(): string[] {
     return [...this.transcripts.paths().values()];

@@ -2,7 +2,10 @@ import { MARK } from '../../harness/report/marks.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { BOOT_ERRORS } from '../../harness/console/failure-patterns.ts';
+import { buildBootPlan } from '../../harness/plan/uboot-commands.ts';
+import { BootStrategy } from '../../harness/run/boot-strategy.ts';
 import { suiteContext } from '../../harness/run/context.ts';
+import { pollUntil } from '../../harness/util/deadline.ts';
 
 /** The spread between first and last domU ready, as a share of one domU's boot: a serial boot would be near 1. */
 const MAX_PARALLEL_SPREAD = 0.6;
@@ -111,6 +114,40 @@ describe('boot', function () {
       spread <= MAX_PARALLEL_SPREAD * firstBoot,
       `last domU ready ${spread} ms after the first; one domU takes ${firstBoot} ms, so they did not boot in parallel (bound ${MAX_PARALLEL_SPREAD} x)`,
     );
+  });
+
+  it('booting the domUs together takes less than booting each alone, one after the other (each measured in this run)', async function () {
+    this.timeout(0); // each boot has its own limits
+    const { session, plan, system, strategy, figures } = suiteContext();
+    assert.ok(plan.domains.length >= 2, 'needs a system with at least two domUs');
+    const afterInit = () => {
+      const init = session.clock.find(MARK.xenInitDone)!.ms;
+      return Math.max(...plan.domains.filter((d) => session.xen.byName(d.name)).map((d) => session.xen.byName(d.name)!.readyMs! - init));
+    };
+    const together = afterInit();
+    // The same files, already in the run's TFTP root: each domU alone is a plan of its own.
+    const resolve = (nameOrPath: string) => {
+      const f = plan.files.find((file) => file.tftpName === nameOrPath || file.path === nameOrPath)!;
+      return { name: f.tftpName, path: f.path, size: f.size };
+    };
+    const alone: number[] = [];
+    await strategy.transition('off');
+    for (const domu of system.domus) {
+      const single = buildBootPlan({ ...system, domus: [domu] }, { board: session.board.profile, network: session.board.network, limits: session.limits, resolve });
+      const boot = new BootStrategy(session, single);
+      await boot.transition('booted');
+      // The wait ends on the readiness text; the Xen model files the line once it is complete.
+      const readyMs = await pollUntil(() => session.xen.byName(domu.name)?.readyMs, 2000);
+      assert.ok(readyMs !== undefined, `${domu.name} alone: no readiness line in its own stream`);
+      alone.push(readyMs - session.clock.find(MARK.xenInitDone)!.ms);
+      await boot.transition('off');
+    }
+    await strategy.transition('booted'); // the system as it was, for the tests after this one
+    const ratio = together / alone.reduce((a, b) => a + b, 0);
+    figures['all domUs ready, together (ms after Xen init)'] = together;
+    figures['each domU ready alone, summed (ms after Xen init)'] = alone.reduce((a, b) => a + b, 0);
+    figures['together / sum of alone'] = Number(ratio.toFixed(2));
+    assert.ok(ratio < 1, `together ${together} ms, alone ${alone.join(' + ')} ms: ratio ${ratio.toFixed(2)}, no faster than one after the other`);
   });
 
   it('shows no panic, oops or Xen crash anywhere on the console', function () {

@@ -1,10 +1,15 @@
-/** The bytes of a stamped transcript without its "[  12.345] " line stamps and the harness's "[hil]" notes. */
+/**
+ * The bytes of a stamped transcript without its "[  12.345] " line stamps and the harness's notes: a
+ * "[hil]" line, and a "[hil+]" one with the line break the harness put before it.
+ */
 export function stripTranscript(text: string): string {
-  return text
-    .split(/(?<=\n)/)
-    .filter((line) => !/^\[\s*-?\d+\.\d{3}\] \[hil\] /.test(line))
-    .map((line) => line.replace(/^\[\s*-?\d+\.\d{3}\] /, ''))
-    .join('');
+  const out: string[] = [];
+  for (const line of text.split(/(?<=\n)/)) {
+    const note = /^\[\s*-?\d+\.\d{3}\] \[hil(\+?)\] /.exec(line);
+    if (!note) out.push(line.replace(/^\[\s*-?\d+\.\d{3}\] /, ''));
+    else if (note[1] === '+' && out.length > 0) out[out.length - 1] = out[out.length - 1].replace(/\n$/, '');
+  }
+  return out.join('');
 }
 
 /** Whether every character of `part` appears in `whole` in the same order. */

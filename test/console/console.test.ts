@@ -92,6 +92,6 @@ describe('transcript', function () {
     t.mark('power off');
     t.write(Buffer.from('x\ny'));
     t.close();
-    assert.equal(readFileSync(join(dir, 'raw.log'), 'utf8'), '[   0.000] abc\n[   1.500] [hil] power off\n[   1.500] x\n[   1.500] y');
+    assert.equal(readFileSync(join(dir, 'raw.log'), 'utf8'), '[   0.000] abc\n[   1.500] [hil+] power off\n[   1.500] x\n[   1.500] y');
   });
 });

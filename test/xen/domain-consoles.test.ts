@@ -92,6 +92,15 @@ describe('domain consoles over the conswitch', function () {
     await assert.rejects(domains.debugKey('hh'), /not a Xen debug key/);
   });
 
+  it('forgets the last boot\'s shells at reset(): the next command prepares the new shell again', async function () {
+    const { line, domains } = board(temp('hil-dc-'));
+    await domains.domain('alpha').run('whoami');
+    const before = line.writtenText().split('stty cols').length;
+    domains.reset();
+    await domains.domain('alpha').run('whoami');
+    assert.equal(line.writtenText().split('stty cols').length, before + 1, 'the terminal width is set again after reset');
+  });
+
   it('says which domains exist when asked for an unknown one', function () {
     const { domains } = board(temp('hil-dc-'));
     assert.throws(() => domains.domain('gamma'), /no domain 'gamma' on this board \(known: alpha, beta\)/);
