@@ -1,5 +1,5 @@
 import { HilError } from '../errors.ts';
-import { parseCommandArgs } from './args.ts';
+import { durationArg, parseCommandArgs } from './args.ts';
 import { BOOT_OPTIONS, withBootedBoard } from './booted-command.ts';
 
 const USAGE = 'exec --board NAME --domain NAME [--system FILE] [--lab FILE] [--timeout S] -- CMD';
@@ -9,7 +9,7 @@ export async function execCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('exec', args, { ...BOOT_OPTIONS, timeout: { type: 'string', default: '60' } }, USAGE);
   if (!values.domain || positionals.length === 0) throw new HilError(`--domain and a command are required\n  usage: hil ${USAGE}`, { code: 'USAGE' });
   return withBootedBoard(values, USAGE, async ({ session }) => {
-    const result = await session.domains.domain(values.domain!).run(positionals.join(' '), { timeoutMs: Number(values.timeout) * 1000 });
+    const result = await session.domains.domain(values.domain!).run(positionals.join(' '), { timeoutMs: durationArg('timeout', values.timeout, 's', USAGE) });
     process.stdout.write(result.output + (result.output ? '\n' : ''));
     return result.exitCode;
   });

@@ -11,7 +11,7 @@ import { writeReport } from '../report/write-report.ts';
 import { runBoard } from '../run/run-board.ts';
 import { ensureHostPackages } from '../setup/host-setup.ts';
 import { checkLimitFlags } from './board-args.ts';
-import { parseCommandArgs } from './args.ts';
+import { durationArg, parseCommandArgs } from './args.ts';
 import { withHeldBoard } from './held-board.ts';
 import { progressLog } from './progress.ts';
 
@@ -47,7 +47,7 @@ export async function runCommand(args: string[]): Promise<number> {
     command: 'hil run',
     stateDir: join(reportDir, 'board'),
     log,
-    lockTimeoutMs: Number(values['lock-timeout']) * 1000,
+    lockTimeoutMs: durationArg('lock-timeout', values['lock-timeout'], 's', USAGE),
   };
   return withHeldBoard(held, async (board, onStop) => {
     log(`run ${suites.map((s) => s.name).join(', ')} on ${boardName}; report in ${reportDir}`);

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { HilError } from '../errors.ts';
+import { MAX_TIMER_MS } from '../util/deadline.ts';
 
 /** Building blocks of the drivers' option schemas. */
 export const portNumber = z.number().int().min(1).max(65535);
-export const millis = z.number().int().positive();
+export const millis = z.number().int().positive().max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} ms (the longest a timer waits)`);
 
 /**
  * A driver's settings: its options checked by its schema, with the schema's defaults filled in. The

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HilError } from '../errors.ts';
+import { MAX_TIMER_MS } from '../util/deadline.ts';
 
 /**
  * Every time limit of a boot, by name: hil's default and what it bounds. The one table of them.
@@ -40,7 +41,9 @@ export interface Limit {
 export type Limits = { readonly [N in LimitName]: Limit };
 
 /** The lab file's `limits:` of a board: any of the names, each a whole number of ms. */
-export const limitValuesSchema = z.strictObject(Object.fromEntries(LIMIT_NAMES.map((n) => [n, z.number().int().positive().optional()])) as Record<LimitName, z.ZodOptional<z.ZodNumber>>);
+export const limitValuesSchema = z.strictObject(
+  Object.fromEntries(LIMIT_NAMES.map((n) => [n, z.number().int().positive().max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} ms (the longest a timer waits)`).optional()])) as Record<LimitName, z.ZodOptional<z.ZodNumber>>,
+);
 
 /** hil's defaults, overridden by each layer in turn (later ones win). */
 export function resolveLimits(...layers: Array<{ values: LimitValues | undefined; from: string | ((name: LimitName) => string) }>): Limits {
@@ -66,7 +69,7 @@ export function withLimitFlags(limits: Limits, flags: readonly string[]): Limits
     const m = /^([A-Za-z]+)=(\d+)$/.exec(flag.trim());
     if (!m) throw new HilError(`--limit ${flag}: write NAME=MS, e.g. --limit domuReadyMs=120000 (names: ${LIMIT_NAMES.join(', ')})`, { code: 'USAGE' });
     if (!(LIMIT_NAMES as string[]).includes(m[1])) throw new HilError(`--limit ${flag}: no limit '${m[1]}' (names: ${LIMIT_NAMES.join(', ')})`, { code: 'USAGE' });
-    if (Number(m[2]) <= 0) throw new HilError(`--limit ${flag}: a limit must be at least 1 ms`, { code: 'USAGE' });
+    if (Number(m[2]) <= 0 || Number(m[2]) > MAX_TIMER_MS) throw new HilError(`--limit ${flag}: a limit must be at least 1 ms and at most ${MAX_TIMER_MS} ms`, { code: 'USAGE' });
     values[m[1] as LimitName] = Number(m[2]);
   }
   const overridden = resolveLimits({ values, from: '--limit' });

@@ -80,8 +80,17 @@ export class TftpServer {
   }
 
   private onRequest(msg: Buffer, rinfo: dgram.RemoteInfo): void {
-    const reply = (code: number, text: string) => this.socket?.send(packError(code, text), rinfo.port, rinfo.address);
     const client = `${rinfo.address}:${rinfo.port}`;
+    // Port 0 cannot be answered (dgram throws on it, synchronously): one such datagram from the LAN
+    // must not take the server, and the run holding the board's power, down with it.
+    if (rinfo.port === 0) return void this.o.log(`tftp: ${client}: dropped a datagram from source port 0`);
+    const reply = (code: number, text: string) => {
+      try {
+        this.socket?.send(packError(code, text), rinfo.port, rinfo.address, () => undefined);
+      } catch (err) {
+        this.o.log(`tftp: ${client}: could not answer: ${(err as Error).message}`);
+      }
+    };
     let packet;
     try {
       packet = parsePacket(msg);

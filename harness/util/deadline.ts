@@ -1,3 +1,9 @@
+/**
+ * The longest wait a Node.js timer holds (2^31 - 1 ms, about 24.8 days): a longer one fires after
+ * 1 ms instead, so every configured time is capped at this.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A monotonic deadline shared by the steps of one wait. */
 export class Deadline {
   private readonly end: number;

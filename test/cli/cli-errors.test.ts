@@ -26,6 +26,16 @@ describe('hil CLI: bad input gets a clear message, not a stack trace', function 
     assert.match(r.out, /unknown command 'frobnicate'[\s\S]*hil run --board NAME/);
   });
 
+  it('a duration or a limit that is not a whole number in range is refused before the board is touched', function () {
+    const offTime = hil('power', 'cycle', '--board', 'qemu-virt-arm64', '--off-time', 'abc');
+    assert.equal(offTime.code, 1);
+    assert.match(offTime.out, /--off-time abc: give a whole number of milliseconds, from 1 to 2147483647/);
+    const limit = hil('run', '--limit', 'xenInitMs=99999999999');
+    assert.equal(limit.code, 1);
+    assert.match(limit.out, /--limit xenInitMs=99999999999: a limit must be at least 1 ms and at most 2147483647 ms/);
+    for (const r of [offTime, limit]) assert.doesNotMatch(r.out, STACK);
+  });
+
   it('an unknown board names the boards there are', function () {
     const r = hil('run', '--board', 'zcu999');
     assert.equal(r.code, 1);
