@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, chmodSync, mkdirSync } from 'node:fs';
 import { link, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { homedir, hostname, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { HilError } from '../errors.ts';
 import { Deadline, sleep } from '../util/deadline.ts';
-import { describeOwner, isStale, processStart, type LockOwner } from './lock-owner.ts';
+import { describeOwner, isStale, parseOwner, processStart, type LockOwner } from './lock-owner.ts';
 
 export type { LockOwner } from './lock-owner.ts';
 
@@ -143,15 +143,19 @@ async function create(path: string, owner: LockOwner): Promise<boolean> {
 
 /** The lock's owner; "gone" if there is no lock; "unreadable" if it stays empty or broken for a while. */
 async function readOwner(path: string): Promise<LockOwner | 'gone' | 'unreadable'> {
+  const board = basename(path).replace(/\.lock(?:\.stale-.*)?$/, '');
   for (let attempt = 0; ; attempt++) {
+    let text: string;
     try {
-      return JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+      text = await readFile(path, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
-      // Just created and not yet written: look again shortly.
-      if (attempt >= 10) return 'unreadable';
-      await sleep(20);
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable';
     }
+    const owner = parseOwner(text, board);
+    if (owner) return owner;
+    // Just created and not yet written: look again shortly.
+    if (attempt >= 10) return 'unreadable';
+    await sleep(20);
   }
 }
 

@@ -1,3 +1,4 @@
+import { printable } from '../console/patterns.ts';
 import { HilError } from '../errors.ts';
 import { cycle, type PowerState } from '../power/power-switch.ts';
 import type { BoardInstance } from './board-instance.ts';
@@ -51,7 +52,7 @@ export async function switchBoardPower(board: BoardInstance, action: PowerAction
 export async function lockStatusCommand(out: Out, options: LockDirOptions = {}): Promise<number> {
   const locks = await lockStatus(options);
   if (locks.length === 0) out.write('no board is locked\n');
-  for (const l of locks) out.write(`${l.board}: ${describeOwner(l)}${l.stale ? ' [stale: that process is gone]' : ''}\n`);
+  for (const l of locks) out.write(`${printable(l.board)}: ${describeOwner(l)}${l.stale ? ' [stale: that process is gone]' : ''}\n`);
   return locks.length;
 }
 

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { z } from 'zod';
+import { printable } from '../console/patterns.ts';
 
 /** What a lock file holds. */
 export interface LockOwner {
@@ -15,6 +17,30 @@ export interface LockOwner {
   command: string;
   /** Random, to recognise our own lock when releasing. */
   token: string;
+}
+
+/** What a lock file must hold to be believed; anything else (null, 42, {}, another board's) is unreadable. */
+const lockOwnerSchema = z.object({
+  board: z.string().min(1),
+  user: z.string(),
+  host: z.string(),
+  pid: z.number().int().positive(),
+  pidStart: z.string().optional(),
+  startedAt: z.string(),
+  command: z.string(),
+  token: z.string(),
+});
+
+/** A lock file's text as the owner of `board`'s lock, or undefined when it is not one. */
+export function parseOwner(text: string, board: string): LockOwner | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const owner = lockOwnerSchema.safeParse(json);
+  return owner.success && owner.data.board === board ? owner.data : undefined;
 }
 
 /** A broken lock file older than this is considered left over. */
@@ -49,5 +75,6 @@ export async function isStale(holder: LockOwner | 'unreadable', path: string): P
 export function describeOwner(o: LockOwner, now = Date.now()): string {
   const minutes = Math.round((now - Date.parse(o.startedAt)) / 60000);
   const ago = Number.isFinite(minutes) ? ` (${minutes < 1 ? 'less than a minute' : `${minutes} min`} ago)` : '';
-  return `${o.user}@${o.host} (pid ${o.pid}) since ${o.startedAt}${ago}, running: ${o.command}`;
+  // The folder is writable by every user of the lab host: what a lock file says is shown, never obeyed.
+  return printable(`${o.user}@${o.host} (pid ${o.pid}) since ${o.startedAt}${ago}, running: ${o.command}`);
 }

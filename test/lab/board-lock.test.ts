@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { HilError } from '../../harness/errors.ts';
@@ -104,6 +104,29 @@ describe('board locks', () => {
       /^HilError: timed out after 300 ms waiting for board b: still in use by .*\(pid \d+\) since .*, running: long run$/,
     );
     assert.ok(performance.now() - start < 1500);
+  });
+
+  it('edge: lock files that are not a lock (null, {}, [], 42, another board\'s) are unreadable: listed, force-released, taken over once old', async () => {
+    const bad = { n: 'null', e: '{}', a: '[]', f: '42', other: JSON.stringify({ board: 'someone-else', user: 'u', host: hostname(), pid: 1, startedAt: 'x', command: 'c', token: 't' }) };
+    for (const [board, text] of Object.entries(bad)) writeFileSync(join(dir, `${board}.lock`), text);
+    const status = await lockStatus({ dir });
+    assert.deepEqual(status.map((s) => [s.board, s.user, s.stale]).sort(), Object.keys(bad).sort().map((b) => [b, '?', true]));
+    assert.equal(await forceRelease('n', { dir }), undefined, 'nobody to name');
+    assert.equal(existsSync(join(dir, 'n.lock')), false, 'force-release removed it');
+    const old = new Date(Date.now() - 60000);
+    utimesSync(join(dir, 'f.lock'), old, old);
+    const lock = await acquireBoardLock({ board: 'f', dir });
+    assert.equal(lock.owner.board, 'f', 'an old unreadable lock is taken over');
+    await lock.release();
+  });
+
+  it('edge: what a lock file says is shown with its control characters made visible, never sent to the terminal as they are', async () => {
+    const evil = { board: 'b1', user: 'mallory\x1b]0;pwned\x07', host: 'elsewhere', pid: 4242, startedAt: new Date().toISOString(), command: 'hil run\x1b[2J', token: 't' };
+    writeFileSync(join(dir, 'b1.lock'), JSON.stringify(evil));
+    const err = await acquireBoardLock({ board: 'b1', dir }).catch((e: Error) => e);
+    assert.ok(err instanceof HilError);
+    assert.doesNotMatch(err.message, /\x1b|\x07/);
+    assert.match(err.message, /mallory\\e\]0;pwned\\x07@elsewhere .* running: hil run\\e\[2J/);
   });
 
   it('lockStatus lists every lock; forceRelease removes one and says whose it was', async () => {
