@@ -56,7 +56,7 @@ export class TasmotaPower implements PowerSwitch {
 
   private async switchTo(want: PowerState): Promise<void> {
     const got = await this.command(want, `Power${this.settings.relay} ${want === 'on' ? 'On' : 'Off'}`);
-    if (got !== want) throw powerError(this.target, want, `the relay reports ${got.toUpperCase()} after switching ${want}`);
+    if (got !== want) throw this.error(want, `the relay reports ${got.toUpperCase()} after switching ${want}`);
   }
 
   /** Sends one command and returns the relay state the reply reports. */
@@ -73,10 +73,26 @@ export class TasmotaPower implements PowerSwitch {
     try {
       reply = await httpGet(url, o.timeoutMs);
     } catch (err) {
-      throw powerError(this.target, action, `no answer to ${sent}: ${reason(err)}`, err);
+      throw this.error(action, `no answer to ${sent}: ${reason(err)}`, err);
     }
-    if (reply.status !== 200) throw powerError(this.target, action, `${sent} answered HTTP ${reply.status}`);
+    if (reply.status !== 200) throw this.error(action, `${sent} answered HTTP ${reply.status}: ${this.mask(reply.body).slice(0, 200)}`);
     return this.parse(action, sent, reply.body);
+  }
+
+  /** A power error; its text can hold what the device said (a proxy may echo the URL), so it is masked. */
+  private error(action: string, text: string, cause?: unknown): Error {
+    return powerError(this.target, action, this.mask(text), cause);
+  }
+
+  /** `text` with the password masked, in every spelling a URL gives it. Mask first, then cut, never the other way. */
+  private mask(text: string): string {
+    const password = this.#password;
+    if (!password) return text;
+    let masked = text;
+    for (const form of new Set([password, encodeURIComponent(password), new URLSearchParams({ p: password }).toString().slice(2)])) {
+      masked = masked.split(form).join('***');
+    }
+    return masked;
   }
 
   private parse(action: string, sent: string, body: string): PowerState {
@@ -84,13 +100,13 @@ export class TasmotaPower implements PowerSwitch {
     try {
       json = JSON.parse(body) as Record<string, unknown>;
     } catch {
-      throw powerError(this.target, action, `${sent} answered something that is not JSON: ${body.slice(0, 200)}`);
+      throw this.error(action, `${sent} answered something that is not JSON: ${this.mask(body).slice(0, 200)}`);
     }
     // Tasmota answers a missing or wrong password with HTTP 200 and {"WARNING":"Need user=<username>&password=<password>"}.
-    if (typeof json.WARNING === 'string') throw powerError(this.target, action, `the device refused ${sent}: ${json.WARNING}`);
+    if (typeof json.WARNING === 'string') throw this.error(action, `the device refused ${sent}: ${json.WARNING}`);
     const value = json[`POWER${this.settings.relay}`] ?? (this.settings.relay === 1 ? json.POWER : undefined);
     if (value === 'ON') return 'on';
     if (value === 'OFF') return 'off';
-    throw powerError(this.target, action, `unexpected reply to ${sent}: ${body.slice(0, 200)} (expected {"POWER${this.settings.relay}":"ON"|"OFF"})`);
+    throw this.error(action, `unexpected reply to ${sent}: ${this.mask(body).slice(0, 200)} (expected {"POWER${this.settings.relay}":"ON"|"OFF"})`);
   }
 }

@@ -49,6 +49,16 @@ describe('tasmota power driver (simulated Tasmota on 127.0.0.1)', () => {
     for (const text of [describeError(err), power.description, JSON.stringify(err)]) assert.ok(!text.includes(secret), text);
   });
 
+  it('edge: a device or proxy that echoes the request (password in its URL) never gets the password into an error', async () => {
+    for (const fault of ['echo-html', 'echo-json', 'echo-502'] as const) {
+      sim.fault = fault;
+      const err = await make().on().then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof HilError, fault);
+      assert.match(err.message, /password=\*\*\*/, `${fault}: the echo is shown, the password masked: ${err.message}`);
+      for (const text of [err.message, describeError(err), JSON.stringify(err), String(err.stack)]) assert.ok(!text.includes(secret), `${fault}: ${text}`);
+    }
+  });
+
   it('edge: the relay reports the wrong state after switching', async () => {
     sim.fault = 'stuck';
     await assert.rejects(make().on(), /the relay reports OFF after switching on/);

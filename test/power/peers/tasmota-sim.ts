@@ -10,16 +10,21 @@ export interface TasmotaSimOptions {
 
 /**
  * A simulated Tasmota web command endpoint: GET /cm?[user=&password=&]cmnd=Power<N>[ On|Off].
- * Faults: stuck (relays ignore commands), garbage (answers HTML).
+ * Faults: stuck (relays ignore commands), garbage (answers HTML), echo (a proxy that answers with the
+ * request it got: its URL, password included, in an HTML body, in JSON, and in an HTTP 502).
  */
 export class TasmotaSim extends HttpPeer {
   readonly relays: boolean[];
-  fault: 'none' | 'stuck' | 'garbage' = 'none';
+  fault: 'none' | 'stuck' | 'garbage' | 'echo-html' | 'echo-json' | 'echo-502' = 'none';
 
   constructor(o: TasmotaSimOptions) {
     super((url, _req, res) => {
       const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (this.fault === 'garbage') return void res.writeHead(200).end('<html>busy</html>');
+      const seen = `${url.pathname}${url.search}`;
+      if (this.fault === 'echo-html') return void res.writeHead(200).end(`<html>cannot route ${seen}</html>`);
+      if (this.fault === 'echo-json') return json({ Command: 'Unknown', Request: seen });
+      if (this.fault === 'echo-502') return void res.writeHead(502).end(`Bad gateway for ${seen}`);
       const p = url.searchParams;
       if (o.password !== undefined && (p.get('user') !== 'admin' || p.get('password') !== o.password)) {
         return json({ WARNING: 'Need user=<username>&password=<password>' });
