@@ -4,6 +4,10 @@ import { MAX_TIMER_MS } from '../util/deadline.ts';
 
 /** Building blocks of the drivers' option schemas. */
 export const portNumber = z.number().int().min(1).max(65535);
+/** A host name or address alone: a port, a scheme or a path belongs in its own field. */
+export const hostName = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/, 'must be a host name or an IP address alone (no port, scheme or path: the port has its own field)');
 export const millis = z.number().int().positive().max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} ms (the longest a timer waits)`);
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { connect, type Socket } from 'node:net';
-import { driverSettings, millis, portNumber } from '../config/driver-options.ts';
+import { driverSettings, hostName, millis, portNumber } from '../config/driver-options.ts';
 import { HilError } from '../errors.ts';
 import { announceReopen, reopenWithin } from './reopen.ts';
 import type { ConsoleTransport } from './transport.ts';
@@ -11,7 +11,7 @@ const ACCEPT_WINDOW_MS = 150;
 
 /** A serial server port's options, as code and the lab file's `console:` give them. */
 export const tcpOptions = z.strictObject({
-  host: z.string().min(1),
+  host: hostName,
   port: portNumber,
   /** Time limit for connecting. */
   connectTimeoutMs: millis.default(5000),

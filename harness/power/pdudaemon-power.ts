@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { sleep } from '../util/deadline.ts';
 import { httpGet } from './http-get.ts';
 import { powerError, reason, type PowerTarget } from './power-error.ts';
-import { driverSettings, millis, portNumber } from '../config/driver-options.ts';
+import { driverSettings, hostName, millis, portNumber } from '../config/driver-options.ts';
 import type { PowerSwitch } from './power-switch.ts';
 
 /** A PDUDaemon outlet's options, as code and the lab file's `power:` give them. */
 export const pduDaemonOptions = z.strictObject({
   /** Host running PDUDaemon with its HTTP listener. */
-  host: z.string().min(1),
+  host: hostName,
   /** PDUDaemon's HTTP port; 16421 is PDUDaemon's default. */
   port: portNumber.default(16421),
   /** The PDU's name as written in pdudaemon.conf (`hostname=` in the request). */

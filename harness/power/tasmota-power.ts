@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { httpGet } from './http-get.ts';
 import { powerError, reason, type PowerTarget } from './power-error.ts';
-import { driverSettings, millis, portNumber } from '../config/driver-options.ts';
+import { driverSettings, hostName, millis, portNumber } from '../config/driver-options.ts';
 import type { PowerState, PowerSwitch } from './power-switch.ts';
 
 /** A Tasmota relay's options, as code and the lab file's `power:` give them. */
 export const tasmotaOptions = z.strictObject({
-  host: z.string().min(1),
+  host: hostName,
   port: portNumber.default(80),
   /** Relay index as Tasmota numbers them (Power1, Power2, ...). */
   relay: z.number().int().min(1).default(1),

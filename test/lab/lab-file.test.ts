@@ -115,6 +115,12 @@ describe('lab file', () => {
     assert.ok(err.line && err.line >= 3);
   });
 
+  it('edge: a power device host with a port in it names the field and says where the port goes', () => {
+    const err = configError(lab(BOARD.replace(/power: .*/, 'power: { driver: tasmota, host: "192.168.1.5:80" }')));
+    assert.equal(err.field, 'boards.b1.power.host');
+    assert.match(err.message, /must be a host name or an IP address alone \(no port, scheme or path: the port has its own field\)/);
+  });
+
   it('edge: a host name where an IPv4 address is expected', () => {
     const err = configError(write('host: { tftpAddress: labhost }\nboards: {}\n'));
     assert.equal(err.field, 'host.tftpAddress');
