@@ -33,11 +33,14 @@ export async function withHeldBoard<T>(
     throw err;
   });
   const cleanups: Array<() => Promise<unknown>> = [];
-  const release = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-    await board.dispose?.();
-    await lock.release();
-  };
+  let released: Promise<void> | undefined;
+  // Once, whoever asks first: the end of the work, a signal, a crash.
+  const release = () =>
+    (released ??= (async () => {
+      for (const cleanup of [...cleanups].reverse()) await cleanup();
+      await board.dispose?.();
+      await lock.release();
+    })());
   const removeInterrupt = onInterrupt(release, options.log);
   try {
     return await work(board, (cleanup) => cleanups.push(cleanup));
