@@ -1,7 +1,7 @@
 import { virtualBoards } from '../../boards/qemu-virt-arm64.ts';
 import { HilError } from '../errors.ts';
 import type { BoardInstance } from '../lab/board-instance.ts';
-import { resolveLimits, withLimitFlags } from '../lab/limits.ts';
+import { DEFAULT_LIMITS, withLimitFlags } from '../lab/limits.ts';
 import { openBoard } from '../lab/open-board.ts';
 
 /** The options every board command takes. */
@@ -21,7 +21,7 @@ export async function boardFromArgs(values: { board?: string; lab?: string; limi
 
 /** Fails early on a malformed `--limit NAME=MS`, before anything slow. */
 export function checkLimitFlags(flags: string[] | undefined): void {
-  withLimitFlags(resolveLimits(), flags ?? []);
+  withLimitFlags(DEFAULT_LIMITS, flags ?? []);
 }
 
 /** The virtual board lives only as long as the hil process that powers it. */

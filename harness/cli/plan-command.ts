@@ -3,6 +3,7 @@ import { boardProfiles } from '../../boards/index.ts';
 import { qemuVirtArm64, virtualBoards } from '../../boards/qemu-virt-arm64.ts';
 import { ensureImages, resolveArtifact } from '../../images/recipe.ts';
 import { HilError } from '../errors.ts';
+import type { BoardProfile } from '../lab/board-profile.ts';
 import { labBoardPlanFacts, loadLabFile } from '../lab/lab-file.ts';
 import { profileLimits, withLimitFlags } from '../lab/limits.ts';
 import { checkBoard } from '../lab/open-board.ts';
@@ -45,11 +46,11 @@ async function planTarget(values: { profile?: string; board?: string; lab?: stri
     const lab = labFile ? loadLabFile(labFile) : undefined;
     if (lab && Object.hasOwn(lab.boards, values.board)) return labBoardPlanFacts(lab, values.board);
     // checkBoard let it through: a built-in virtual board.
-    const profile = virtualBoards[values.board];
-    return { profile, network: profile.network, limits: profileLimits(profile) };
+    return profileFacts(virtualBoards[values.board]);
   }
   const name = values.profile ?? qemuVirtArm64.name;
   if (!Object.hasOwn(boardProfiles, name)) throw new HilError(`unknown board profile '${name}'; known: ${Object.keys(boardProfiles).join(', ')}`, { code: 'USAGE' });
-  const profile = boardProfiles[name];
-  return { profile, network: profile.network, limits: profileLimits(profile) };
+  return profileFacts(boardProfiles[name]);
 }
+
+const profileFacts = (profile: BoardProfile) => ({ profile, network: profile.network, limits: profileLimits(profile) });

@@ -4,7 +4,7 @@ import { errorAt, lineOfPath } from '../config/yaml-source.ts';
 import type { BoardInstance } from './board-instance.ts';
 import type { BoardProfile } from './board-profile.ts';
 import type { LabSpec } from './lab-file.ts';
-import { resolveLimits } from './limits.ts';
+import { overlayLimits, profileLimits } from './limits.ts';
 import { powerDriverTable, type PowerDriverTable } from './power-factory.ts';
 import { expandPath, resolvePassword } from './secrets.ts';
 import { consoleTransports } from './transport-factory.ts';
@@ -61,9 +61,6 @@ export function labBoardPlanFacts(lab: LabSpec, name: string, profiles: Readonly
   return {
     profile,
     network: { ...network, serverip: network.serverip ?? lab.host.tftpAddress },
-    limits: resolveLimits(
-      { values: profile.limits, from: `board profile ${profile.name}` },
-      { values: spec.limits, from: (limit) => `lab file ${lab.file}:${lineOfPath(lab.source.lines, ['boards', name, 'limits', limit])}` },
-    ),
+    limits: overlayLimits(profileLimits(profile), spec.limits, (limit) => `lab file ${lab.file}:${lineOfPath(lab.source.lines, ['boards', name, 'limits', limit])}`),
   };
 }

@@ -45,21 +45,22 @@ export const limitValuesSchema = z.strictObject(
   Object.fromEntries(LIMIT_NAMES.map((n) => [n, z.number().int().positive().max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} ms (the longest a timer waits)`).optional()])) as Record<LimitName, z.ZodOptional<z.ZodNumber>>,
 );
 
-/** hil's defaults, overridden by each layer in turn (later ones win). */
-export function resolveLimits(...layers: Array<{ values: LimitValues | undefined; from: string | ((name: LimitName) => string) }>): Limits {
-  const limits = Object.fromEntries(LIMIT_NAMES.map((name) => [name, { name, ms: LIMITS[name][0], from: "hil's default" }])) as Record<LimitName, Limit>;
-  for (const { values, from } of layers) {
-    for (const name of LIMIT_NAMES) {
-      const ms = values?.[name];
-      if (ms !== undefined) limits[name] = { name, ms, from: typeof from === 'string' ? from : from(name) };
-    }
+/** hil's own limits, each set by its default. */
+export const DEFAULT_LIMITS: Limits = Object.fromEntries(LIMIT_NAMES.map((name) => [name, { name, ms: LIMITS[name][0], from: "hil's default" }])) as Limits;
+
+/** `base` with the given values on top, each remembering who set it (`from`, or `from(name)`). */
+export function overlayLimits(base: Limits, values: LimitValues | undefined, from: string | ((name: LimitName) => string)): Limits {
+  const limits = { ...base } as Record<LimitName, Limit>;
+  for (const name of LIMIT_NAMES) {
+    const ms = values?.[name];
+    if (ms !== undefined) limits[name] = { name, ms, from: typeof from === 'string' ? from : from(name) };
   }
   return limits;
 }
 
 /** hil's defaults with a board profile's own limits on top. */
 export function profileLimits(profile: { name: string; limits: LimitValues }): Limits {
-  return resolveLimits({ values: profile.limits, from: `board profile ${profile.name}` });
+  return overlayLimits(DEFAULT_LIMITS, profile.limits, `board profile ${profile.name}`);
 }
 
 /** `limits` with the command line's `--limit NAME=MS` values on top. */
@@ -72,8 +73,7 @@ export function withLimitFlags(limits: Limits, flags: readonly string[]): Limits
     if (Number(m[2]) <= 0 || Number(m[2]) > MAX_TIMER_MS) throw new HilError(`--limit ${flag}: a limit must be at least 1 ms and at most ${MAX_TIMER_MS} ms`, { code: 'USAGE' });
     values[m[1] as LimitName] = Number(m[2]);
   }
-  const overridden = resolveLimits({ values, from: '--limit' });
-  return Object.fromEntries(LIMIT_NAMES.map((n) => [n, values[n] === undefined ? limits[n] : overridden[n]])) as unknown as Limits;
+  return overlayLimits(limits, values, '--limit');
 }
 
 /** How a timeout error names the limit behind it. */

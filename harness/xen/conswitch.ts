@@ -1,5 +1,6 @@
 import type { Console } from '../console/console.ts';
 import { ConsoleTimeoutError, formatConsoleTail, HilError } from '../errors.ts';
+import { DEFAULT_LIMITS, describeLimit, type Limit } from '../lab/limits.ts';
 import type { XenConsoleModel } from './xen-console.ts';
 
 export interface ConsoleSwitchOptions {
@@ -7,10 +8,8 @@ export interface ConsoleSwitchOptions {
   key?: string;
   /** Presses of the triple before giving up. Default 6 (the 4.17 cycle with two domUs has 4 places). */
   maxPresses?: number;
-  /** How long to wait for Xen's "*** Serial input to" line after a press. Default 3000 ms. */
-  pressTimeoutMs?: number;
-  /** Where pressTimeoutMs was set, for a timeout error. */
-  pressTimeoutFrom?: string;
+  /** How long to wait for Xen's "*** Serial input to" line after a press. Default: hil's conswitchPressMs. */
+  pressLimit?: Limit;
 }
 
 /** `Xen` or `DOMn`: where Xen sends what is typed on the serial line. */
@@ -66,13 +65,14 @@ export class XenConsoleSwitch {
 
   /** One press of the triple; resolves with the new focus Xen reports. */
   async press(): Promise<FocusTarget> {
-    const timeoutMs = this.options.pressTimeoutMs ?? 3000;
+    const limit = this.options.pressLimit ?? DEFAULT_LIMITS.conswitchPressMs;
+    const timeoutMs = limit.ms;
     let timer: NodeJS.Timeout | undefined;
     const next = new Promise<FocusTarget>((resolve, reject) => {
       this.announced = resolve;
       timer = setTimeout(() => {
         const expected = 'a "*** Serial input to" line';
-        reject(new ConsoleTimeoutError({ stage: 'xen: console switch', expected, timeoutMs, timeoutFrom: this.options.pressTimeoutFrom, lastLines: this.console.lastLines(), board: this.console.board }));
+        reject(new ConsoleTimeoutError({ stage: 'xen: console switch', expected, timeoutMs, timeoutFrom: describeLimit(limit), lastLines: this.console.lastLines(), board: this.console.board }));
       }, timeoutMs);
     });
     try {

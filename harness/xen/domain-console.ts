@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Console } from '../console/console.ts';
 import { escapeRegExp } from '../console/patterns.ts';
 import { ConsoleTimeoutError, HilError } from '../errors.ts';
-import { describeLimit, type Limit } from '../lab/limits.ts';
+import { DEFAULT_LIMITS, describeLimit, type Limit } from '../lab/limits.ts';
 import { DomainChannel } from './domain-channel.ts';
 
 /** Xen's vpl011 receive buffer holds 32 bytes and drops what does not fit: type less than that, then wait for the echo. */
@@ -18,7 +18,7 @@ export interface DomainConsoleOptions {
   chunkSize?: number;
   /** Wait for each chunk's echo. Default 5000 ms. */
   echoTimeoutMs?: number;
-  /** The time limit of a command run(), unless it gives its own. Default 30000 ms. */
+  /** The time limit of a command run(), unless it gives its own. Default: hil's shellCommandMs. */
   commandLimit?: Limit;
 }
 
@@ -81,9 +81,9 @@ export class DomainConsole {
     const line = `echo ${start}; ${command}; echo ${end}=$?`;
     await this.typeLine(line);
     const stage = `domain ${this.name}: ${command.length > 60 ? command.slice(0, 57) + '...' : command}`;
-    const limit = this.options.commandLimit;
-    const timeoutMs = options.timeoutMs ?? limit?.ms ?? 30000;
-    const timeoutFrom = options.timeoutMs === undefined && limit ? describeLimit(limit) : undefined;
+    const limit = this.options.commandLimit ?? DEFAULT_LIMITS.shellCommandMs;
+    const timeoutMs = options.timeoutMs ?? limit.ms;
+    const timeoutFrom = options.timeoutMs === undefined ? describeLimit(limit) : undefined;
     await this.console.expect(new RegExp(`\\n${start}\\r*\\n`), { stage, timeoutMs, timeoutFrom });
     const done = await this.console.expect(new RegExp(`${end}=(\\d+)`), { stage, timeoutMs, timeoutFrom });
     await this.console.expect(PROMPT, { stage, timeoutMs: 5000 });

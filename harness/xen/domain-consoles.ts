@@ -3,7 +3,7 @@ import type { SplitPiece } from './domain-splitter.ts';
 import { DomainTranscripts } from './domain-transcripts.ts';
 import { Screen } from '../console/screen.ts';
 import { HilError } from '../errors.ts';
-import { describeLimit, type Limit } from '../lab/limits.ts';
+import type { Limit } from '../lab/limits.ts';
 import { XenConsoleSwitch } from './conswitch.ts';
 import { DomainConsole } from './domain-console.ts';
 import type { XenConsoleModel } from './xen-console.ts';
@@ -16,9 +16,7 @@ export interface DomainConsolesOptions {
   now: () => number;
   /** Xen's conswitch key (system file `xen.conswitch`). Default 'a'. */
   conswitchKey?: string;
-  /** How long to wait for Xen's answer to one conswitch press. Default 3000 ms. */
-  pressTimeoutMs?: number;
-  /** The same as a board's limit (it wins over pressTimeoutMs), named in a timeout error. */
+  /** How long to wait for Xen's answer to one conswitch press. Default: hil's conswitchPressMs. */
   pressLimit?: Limit;
   /** The default time limit of a shell command in a domain. */
   commandLimit?: Limit;
@@ -39,12 +37,7 @@ export class DomainConsoles {
   constructor(private readonly options: DomainConsolesOptions) {
     const { console, xen } = options;
     this.transcripts = new DomainTranscripts({ dir: options.transcriptDir, now: options.now });
-    const press = options.pressLimit;
-    this.switch = new XenConsoleSwitch(console, xen, {
-      key: options.conswitchKey,
-      pressTimeoutMs: press?.ms ?? options.pressTimeoutMs,
-      pressTimeoutFrom: press && describeLimit(press),
-    });
+    this.switch = new XenConsoleSwitch(console, xen, { key: options.conswitchKey, pressLimit: options.pressLimit });
     xen.splitter.onPiece((piece) => this.route(piece));
   }
 

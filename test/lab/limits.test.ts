@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { boardProfiles } from '../../boards/index.ts';
 import { ConfigError } from '../../harness/errors.ts';
 import { createBoardInstance, loadLabFile } from '../../harness/lab/lab-file.ts';
-import { LIMITS, profileLimits, resolveLimits, withLimitFlags } from '../../harness/lab/limits.ts';
+import { DEFAULT_LIMITS, LIMITS, profileLimits, withLimitFlags } from '../../harness/lab/limits.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
 
 describe('time limits', () => {
@@ -61,8 +61,8 @@ describe('time limits', () => {
   });
 
   it('edge: a malformed --limit says how to write one and lists the names', () => {
-    assert.throws(() => withLimitFlags(resolveLimits(), ['xenInitMs']), /--limit xenInitMs: write NAME=MS, e\.g\. --limit domuReadyMs=120000 \(names: ubootPromptMs, /);
-    assert.throws(() => withLimitFlags(resolveLimits(), ['xenInit=5']), /--limit xenInit=5: no limit 'xenInit'/);
-    assert.throws(() => withLimitFlags(resolveLimits(), ['xenInitMs=0']), /at least 1 ms/);
+    assert.throws(() => withLimitFlags(DEFAULT_LIMITS, ['xenInitMs']), /--limit xenInitMs: write NAME=MS, e\.g\. --limit domuReadyMs=120000 \(names: ubootPromptMs, /);
+    assert.throws(() => withLimitFlags(DEFAULT_LIMITS, ['xenInit=5']), /--limit xenInit=5: no limit 'xenInit'/);
+    assert.throws(() => withLimitFlags(DEFAULT_LIMITS, ['xenInitMs=0']), /at least 1 ms/);
   });
 });

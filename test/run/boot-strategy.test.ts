@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ConsoleTimeoutError, HilError } from '../../harness/errors.ts';
 import type { BoardInstance } from '../../harness/lab/board-instance.ts';
 import { launchStep, networkSteps, type BootStep } from '../../harness/plan/boot-steps.ts';
-import { resolveLimits } from '../../harness/lab/limits.ts';
+import { DEFAULT_LIMITS } from '../../harness/lab/limits.ts';
 import type { BootPlan } from '../../harness/plan/uboot-commands.ts';
 import type { PowerSwitch } from '../../harness/power/power-switch.ts';
 import { MARK } from '../../harness/report/marks.ts';
@@ -12,8 +12,8 @@ import { FakeUBoot } from '../support/fake-uboot.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
 import { fakeBoard } from './fake-board.ts';
 
-const network: BootStep[] = networkSteps({ mode: 'static', ipaddr: '10.0.2.15', serverip: '10.0.2.2' }, resolveLimits());
-const launch = launchStep(0x42200000, 0x42000000, resolveLimits());
+const network: BootStep[] = networkSteps({ mode: 'static', ipaddr: '10.0.2.15', serverip: '10.0.2.2' }, DEFAULT_LIMITS);
+const launch = launchStep(0x42200000, 0x42000000, DEFAULT_LIMITS);
 
 const XEN_BOOT = [
   'Starting kernel ...',

@@ -8,7 +8,7 @@ import { MARK } from '../../harness/report/marks.ts';
 import { BoardSession } from '../../harness/run/board-session.ts';
 import { waitForReadiness, waitForXen } from '../../harness/run/xen-stage.ts';
 import { launchStep } from '../../harness/plan/boot-steps.ts';
-import { resolveLimits } from '../../harness/lab/limits.ts';
+import { DEFAULT_LIMITS } from '../../harness/lab/limits.ts';
 import { fakeBoard } from './fake-board.ts';
 
 const domain = (name: string): PlannedDomain => ({ name, node: `/chosen/domU-${name}`, vcpus: 1, memoryKb: 262144, enhanced: name === 'pv', vpl011: true, bootargs: '', modules: [] });
@@ -17,7 +17,7 @@ const plan = (dom0: boolean): BootPlan => ({
   xenBootargs: '',
   dom0: dom0 ? { vcpus: 1, memoryKb: 524288, bootargs: 'console=hvc0' } : undefined,
   domains: [domain('pv')],
-  steps: [launchStep(0, 0, resolveLimits())],
+  steps: [launchStep(0, 0, DEFAULT_LIMITS)],
   conswitchKey: 'a',
   dtbAddress: 0,
   xenAddress: 0,

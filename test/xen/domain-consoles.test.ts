@@ -17,7 +17,7 @@ function board(transcriptDir: string, opts: { key?: string; conswitchKey?: strin
     transcriptDir,
     now: () => 0,
     conswitchKey: opts.conswitchKey,
-    pressTimeoutMs: 300,
+    pressLimit: { name: 'conswitchPressMs', ms: 300, from: 'the test' },
   });
   for (const l of [
     '(XEN) *** LOADING DOMU cpus=1 memory=40000KB ***',
