@@ -1,4 +1,6 @@
-import { describeError, HilError } from '../errors.ts';
+import { inspect } from 'node:util';
+import { describeError } from '../errors.ts';
+import { scrub } from '../secrets/scrubber.ts';
 type Command = (args: string[]) => Promise<number>;
 
 // Each command is loaded only when used, so `hil boards` does not pay for Mocha or the TFTP server.
@@ -43,8 +45,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await command.load())(rest);
   } catch (err) {
+    // describeError masks the lab file's secrets; so does HIL_DEBUG's dump of the whole error object
+    // (stacks, causes, what a request was given). hil.js masks the terminal too: this holds without it.
     console.error(`hil ${name}: ${describeError(err)}`);
-    if (!(err instanceof HilError) && process.env.HIL_DEBUG) console.error(err);
+    if (process.env.HIL_DEBUG) console.error(scrub(inspect(err, { depth: 6 })));
     return 1;
   }
 }

@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { scrub } from '../secrets/scrubber.ts';
 
 export interface TranscriptOptions {
   /** File to append to; created with its folder. */
@@ -43,12 +44,13 @@ export class Transcript {
   /**
    * A harness note in the transcript, on a line of its own: "[hil] power on". When the board had not
    * finished its line, the note reads "[hil+] power off": the line break before it is the harness's,
-   * not the board's, so the board's bytes can still be told exactly from the file.
+   * not the board's, so the board's bytes can still be told exactly from the file. The note has the
+   * lab file's secrets masked (it may quote an error); the board's own bytes are kept exactly as they came.
    */
   mark(note: string): void {
     if (this.fd === undefined) return;
     const brokeLine = !this.atLineStart;
-    writeSync(this.fd, `${brokeLine ? '\n' : ''}${this.stamp()}[hil${brokeLine ? '+' : ''}] ${note}\n`);
+    writeSync(this.fd, `${brokeLine ? '\n' : ''}${this.stamp()}[hil${brokeLine ? '+' : ''}] ${scrub(note)}\n`);
     this.atLineStart = true;
   }
 

@@ -38,8 +38,9 @@ const secretRef = { passwordEnv: z.string().min(1).optional(), passwordFile: z.s
 /** The drivers hil ships. The virtual board's `qemu` driver is added by whoever builds that board. */
 export const builtinPowerDrivers: PowerDriverTable = {
   command: powerDriver({
-    schema: commandOptions.omit({ cwd: true }),
-    create: (o, ctx) => new CommandPower({ ...o, cwd: ctx.baseDir, board: ctx.board }),
+    // passwordEnv/passwordFile: the commands get the password as $HIL_PASSWORD, and hil masks it.
+    schema: commandOptions.omit({ cwd: true }).extend(secretRef),
+    create: ({ passwordEnv: _e, passwordFile: _f, ...o }, ctx) => new CommandPower({ ...o, cwd: ctx.baseDir, board: ctx.board }),
   }),
   pdudaemon: powerDriver({ schema: pduDaemonOptions, create: (o, ctx) => new PduDaemonPower({ ...o, board: ctx.board }) }),
   tasmota: powerDriver({

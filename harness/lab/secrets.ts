@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { errorAt, type YamlSource } from '../config/yaml-source.ts';
+import { MIN_SECRET_LENGTH, registerSecret } from '../secrets/scrubber.ts';
 
 /** Field names that would hold a secret inline: refused anywhere in a lab file. */
 const INLINE_SECRET = /^(password|passwd|passphrase|secret|token|key)$/i;
@@ -30,6 +31,11 @@ export function expandPath(path: string, baseDir: string): string {
 /**
  * Replaces `passwordEnv`/`passwordFile` in an options object by `password`, read from the
  * environment or the file. Errors name the variable or the file, never a value.
+ *
+ * This is where every secret of a lab file is read, so this is where each is registered with the
+ * scrubber (harness/secrets/scrubber.ts), before any driver can see it: from then on it is masked
+ * in everything hil writes. A password shorter than MIN_SECRET_LENGTH characters is refused: it
+ * could not be masked without masking every "on" or "a" of the output, and leaking it is worse.
  */
 export function resolvePassword(
   options: Record<string, unknown>,
@@ -44,7 +50,7 @@ export function resolvePassword(
     if (value === undefined || value === '') {
       throw errorAt(where.source, [...where.path, 'passwordEnv'], `environment variable ${passwordEnv} is not set (it should hold the password)`);
     }
-    return { ...rest, password: value };
+    return { ...rest, password: registered(value, where.source, [...where.path, 'passwordEnv'], `the password in ${passwordEnv}`) };
   }
   if (typeof passwordFile === 'string') {
     const file = expandPath(passwordFile, where.baseDir);
@@ -54,7 +60,20 @@ export function resolvePassword(
     } catch (err) {
       throw errorAt(where.source, [...where.path, 'passwordFile'], `cannot read password file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
     }
-    return { ...rest, password: text.replace(/\r?\n$/, '') };
+    return { ...rest, password: registered(text.replace(/\r?\n$/, ''), where.source, [...where.path, 'passwordFile'], `the password in ${file}`) };
   }
   return rest;
+}
+
+/** `value`, registered with the scrubber; a secret too short to mask is a config error at `at`. */
+function registered(value: string, source: YamlSource, at: string[], what: string): string {
+  if (!registerSecret(value)) {
+    throw errorAt(
+      source,
+      at,
+      `${what} is shorter than ${MIN_SECRET_LENGTH} characters: hil masks every secret in all it prints and writes, ` +
+        'and cannot mask one this short without mangling its output; use a longer password',
+    );
+  }
+  return value;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { execa } from 'execa';
 import { powerError, type PowerTarget } from './power-error.ts';
 import { driverSettings, millis } from '../config/driver-options.ts';
+import { maskSecrets, registerSecret, scrub } from '../secrets/scrubber.ts';
 import type { PowerState, PowerSwitch } from './power-switch.ts';
 
 /** Shell-command power's options, as code gives them; the lab file's `power:` has all but `cwd`. */
@@ -22,7 +23,14 @@ export const commandOptions = z.strictObject({
   cwd: z.string().min(1).optional(),
 });
 
-export type CommandPowerOptions = z.input<typeof commandOptions> & { board?: string };
+export type CommandPowerOptions = z.input<typeof commandOptions> & {
+  board?: string;
+  /**
+   * A password the commands need (from the lab file's passwordEnv/passwordFile): given to them in
+   * the environment variable HIL_PASSWORD, and masked in everything hil shows of their output.
+   */
+  password?: string;
+};
 
 /** Power switched by the lab's own shell commands (a vendor CLI, a script, ...). */
 export class CommandPower implements PowerSwitch {
@@ -30,9 +38,13 @@ export class CommandPower implements PowerSwitch {
   readonly state?: () => Promise<PowerState>;
   private readonly target: PowerTarget;
   private readonly options: z.output<typeof commandOptions>;
+  // A private field: kept out of JSON.stringify, util.inspect and so out of logs and reports.
+  readonly #password?: string;
 
-  constructor({ board, ...options }: CommandPowerOptions) {
+  constructor({ board, password, ...options }: CommandPowerOptions) {
     const o = (this.options = driverSettings("power driver 'command'", commandOptions, options, board));
+    this.#password = password;
+    if (password !== undefined) registerSecret(password);
     this.description = `command on: ${o.on}; off: ${o.off}`;
     this.target = { board, driver: 'command', device: `"${o.on}" / "${o.off}"` };
     if (o.state !== undefined) {
@@ -51,7 +63,7 @@ export class CommandPower implements PowerSwitch {
 
   private async switchTo(want: PowerState, command: string): Promise<void> {
     const r = await this.run(want, command);
-    if (r.exitCode !== 0) throw powerError(this.target, want, `'${command}' exited ${r.exitCode}${stderrOf(r)}`);
+    if (r.exitCode !== 0) throw powerError(this.target, want, `'${command}' exited ${r.exitCode}${this.stderrOf(r)}`);
     if (this.options.state === undefined) return;
     const got = await this.readState(this.options.state, want);
     if (got !== want) throw powerError(this.target, want, `'${this.options.state}' reports ${got} after switching ${want}`);
@@ -66,7 +78,7 @@ export class CommandPower implements PowerSwitch {
     throw powerError(
       this.target,
       action,
-      `'${command}' exited ${r.exitCode} and printed '${r.stdout.trim().slice(0, 100)}': expected "on" or "off", or no output and exit status 0 (on) or 1 (off)${stderrOf(r)}`,
+      `'${command}' exited ${r.exitCode} and printed '${this.mask(r.stdout.trim()).slice(0, 100)}': expected "on" or "off", or no output and exit status 0 (on) or 1 (off)${this.stderrOf(r)}`,
     );
   }
 
@@ -74,16 +86,28 @@ export class CommandPower implements PowerSwitch {
     const timeoutMs = this.options.timeoutMs;
     // Own process group, killed whole at the timeout: a shell's children (sleep, ssh, ...) would
     // otherwise keep the output pipes open and the wait going.
-    const sub = execa(command, { shell: true, reject: false, detached: true, cwd: this.options.cwd, stdin: 'ignore' });
+    const env = this.#password === undefined ? undefined : { HIL_PASSWORD: this.#password };
+    const sub = execa(command, { shell: true, reject: false, detached: true, cwd: this.options.cwd, stdin: 'ignore', env });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(sub.pid);
     }, timeoutMs);
     const r = await sub.finally(() => clearTimeout(timer));
-    if (timedOut) throw powerError(this.target, action, `'${command}' did not finish within ${timeoutMs} ms${stderrOf(r)}`);
-    if (r.exitCode === undefined) throw powerError(this.target, action, `'${command}' could not run: ${r.shortMessage}${stderrOf(r)}`);
+    if (timedOut) throw powerError(this.target, action, `'${command}' did not finish within ${timeoutMs} ms${this.stderrOf(r)}`);
+    if (r.exitCode === undefined) throw powerError(this.target, action, `'${command}' could not run: ${this.mask(String(r.shortMessage))}${this.stderrOf(r)}`);
     return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
+  }
+
+  /** What a command wrote to stderr, for an error: secrets masked first, then cut to its last 500 characters. */
+  private stderrOf(r: { stderr: unknown }): string {
+    const text = this.mask(String(r.stderr ?? '').trim());
+    return text ? `; stderr: ${text.slice(-500)}` : '';
+  }
+
+  /** `text` with the password and every registered secret masked (a command may echo what it was given). */
+  private mask(text: string): string {
+    return scrub(maskSecrets(text, [this.#password]));
   }
 }
 
@@ -94,9 +118,4 @@ function killGroup(pid: number | undefined): void {
   } catch {
     // already gone
   }
-}
-
-function stderrOf(r: { stderr: unknown }): string {
-  const text = String(r.stderr ?? '').trim();
-  return text ? `; stderr: ${text.slice(-500)}` : '';
 }

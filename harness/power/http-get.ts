@@ -2,6 +2,8 @@ import { request } from 'node:http';
 
 export interface HttpReply {
   status: number;
+  /** The status line's reason phrase, e.g. "Bad Gateway" (what the server wrote: may echo anything). */
+  statusText: string;
   body: string;
 }
 
@@ -17,7 +19,7 @@ export function httpGet(url: URL, timeoutMs: number): Promise<HttpReply> {
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: Buffer.concat(chunks).toString('utf8') });
       });
       res.on('error', fail);
     });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { httpGet } from './http-get.ts';
 import { powerError, reason, type PowerTarget } from './power-error.ts';
 import { driverSettings, hostName, millis, portNumber } from '../config/driver-options.ts';
+import { maskSecrets, registerSecret, scrub } from '../secrets/scrubber.ts';
 import type { PowerState, PowerSwitch } from './power-switch.ts';
 
 /** A Tasmota relay's options, as code and the lab file's `power:` give them. */
@@ -37,6 +38,8 @@ export class TasmotaPower implements PowerSwitch {
   constructor({ password, board, ...options }: TasmotaPowerOptions) {
     this.settings = driverSettings("power driver 'tasmota'", tasmotaOptions, options, board);
     this.#password = password;
+    // Given in code rather than by the lab file (which registers it itself): masked everywhere all the same.
+    if (password !== undefined) registerSecret(password);
     const device = `${this.settings.host}:${this.settings.port} relay ${this.settings.relay}`;
     this.description = `tasmota ${device}`;
     this.target = { board, driver: 'tasmota', device };
@@ -75,7 +78,10 @@ export class TasmotaPower implements PowerSwitch {
     } catch (err) {
       throw this.error(action, `no answer to ${sent}: ${reason(err)}`, err);
     }
-    if (reply.status !== 200) throw this.error(action, `${sent} answered HTTP ${reply.status}: ${this.mask(reply.body).slice(0, 200)}`);
+    if (reply.status !== 200) {
+      const status = `${reply.status}${reply.statusText ? ` ${this.mask(reply.statusText).slice(0, 80)}` : ''}`;
+      throw this.error(action, `${sent} answered HTTP ${status}: ${this.mask(reply.body).slice(0, 200)}`);
+    }
     return this.parse(action, sent, reply.body);
   }
 
@@ -84,15 +90,13 @@ export class TasmotaPower implements PowerSwitch {
     return powerError(this.target, action, this.mask(text), cause);
   }
 
-  /** `text` with the password masked, in every spelling a URL gives it. Mask first, then cut, never the other way. */
+  /**
+   * `text` with this device's password (of any length: a short one given in code is not registered)
+   * and every registered secret masked, in every spelling a URL or an auth header gives them.
+   * Mask first, then cut, never the other way: a cut secret would no longer be recognised.
+   */
   private mask(text: string): string {
-    const password = this.#password;
-    if (!password) return text;
-    let masked = text;
-    for (const form of new Set([password, encodeURIComponent(password), new URLSearchParams({ p: password }).toString().slice(2)])) {
-      masked = masked.split(form).join('***');
-    }
-    return masked;
+    return scrub(maskSecrets(text, [this.#password]));
   }
 
   private parse(action: string, sent: string, body: string): PowerState {

@@ -1,6 +1,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HilError } from '../errors.ts';
+import { scrub, scrubValue } from '../secrets/scrubber.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
@@ -19,18 +20,22 @@ export interface ReportPaths {
 /**
  * Writes `report.json`, `junit.xml` and `index.html` into `dir` (created if missing), each
  * atomically. The HTML links every file found under `dir/console/`. Returns absolute paths.
+ *
+ * The lab file's secrets are masked (harness/secrets/scrubber.ts) in every string of the record
+ * before it is rendered, so no escaped spelling of one survives, and in each rendered file again.
  */
-export async function writeReport(dir: string, record: RunRecord): Promise<ReportPaths> {
+export async function writeReport(dir: string, given: RunRecord): Promise<ReportPaths> {
   const root = resolve(dir);
+  const record = scrubValue(given);
   const paths = { json: join(root, 'report.json'), junit: join(root, 'junit.xml'), html: join(root, 'index.html') };
   try {
     await mkdir(root, { recursive: true });
-    await writeFileAtomic(paths.json, renderJson(record));
-    await writeFileAtomic(paths.junit, renderJunit(record));
+    await writeFileAtomic(paths.json, scrub(renderJson(record)));
+    await writeFileAtomic(paths.junit, scrub(renderJunit(record)));
     const consoleFiles = await listConsoleFiles(root);
-    await writeFileAtomic(paths.html, renderHtml(record, { consoleFiles }));
+    await writeFileAtomic(paths.html, scrub(renderHtml(record, { consoleFiles })));
   } catch (err) {
-    throw new HilError(`Could not write the report into ${root}: ${(err as Error).message}`, { code: 'REPORT', cause: err });
+    throw new HilError(`Could not write the report into ${root}: ${scrub((err as Error).message)}`, { code: 'REPORT', cause: err });
   }
   return paths;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { ConfigError, describeError } from '../../harness/errors.ts';
 import { createBoardInstance, loadLabFile } from '../../harness/lab/lab-file.ts';
+import { resetSecrets, scrub, SECRET_MASK } from '../../harness/secrets/scrubber.ts';
 import { closedPort } from '../power/peers/http-peer.ts';
 import { TasmotaSim } from '../power/peers/tasmota-sim.ts';
 
@@ -12,7 +13,10 @@ describe('lab file secrets', () => {
   const SECRET = 'hunter2-Zq9';
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'hil-sec-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    resetSecrets();
+  });
 
   const lab = (power: string) => {
     const file = join(dir, 'lab.yaml');
@@ -90,5 +94,33 @@ describe('lab file secrets', () => {
     } finally {
       await sim.stop();
     }
+  });
+
+  it('a password read from the lab file is registered with the scrubber at once: masked in all hil writes from then on', () => {
+    writeFileSync(join(dir, 'relay.pass'), `${SECRET}-file\n`, { mode: 0o600 });
+    assert.equal(scrub(`x ${SECRET} y`), `x ${SECRET} y`);
+    createBoardInstance(loadLabFile(lab('{ driver: tasmota, host: 127.0.0.1, passwordEnv: P }')), 'rpi', { env: { P: SECRET } });
+    assert.equal(scrub(`x ${SECRET} y`), `x ${SECRET_MASK} y`);
+    createBoardInstance(loadLabFile(lab('{ driver: tasmota, host: 127.0.0.1, passwordFile: relay.pass }')), 'rpi');
+    assert.equal(scrub(`x ${SECRET}-file y`), `x ${SECRET_MASK} y`);
+  });
+
+  it('edge: a password shorter than 3 characters is refused (it could not be masked without mangling all output), naming the source, not the value', () => {
+    const spec = loadLabFile(lab('{ driver: tasmota, host: 127.0.0.1, passwordEnv: P }'));
+    const err = caught(() => createBoardInstance(spec, 'rpi', { env: { P: 'q7' } }));
+    assert.match(err.message, /lab\.yaml:5, field 'boards\.rpi\.power\.passwordEnv': the password in P is shorter than 3 characters: .*use a longer password/);
+    assert.ok(!err.message.includes('q7'));
+    writeFileSync(join(dir, 'short.pass'), 'q\n', { mode: 0o600 });
+    const fromFile = caught(() => createBoardInstance(loadLabFile(lab('{ driver: tasmota, host: 127.0.0.1, passwordFile: short.pass }')), 'rpi'));
+    assert.match(fromFile.message, /field 'boards\.rpi\.power\.passwordFile': the password in .*short\.pass is shorter than 3 characters/);
+  });
+
+  it('the command driver takes passwordEnv/passwordFile too: its commands get $HIL_PASSWORD, and what they echo of it is masked', async () => {
+    const on = 'echo "denied for $HIL_PASSWORD" >&2; exit 5';
+    const spec = loadLabFile(lab(`{ driver: command, on: '${on}', off: 'true', passwordEnv: P }`));
+    const board = createBoardInstance(spec, 'rpi', { env: { P: SECRET } });
+    const err = await board.power.on().then(() => undefined, (e: unknown) => e as Error);
+    assert.match(String(err), new RegExp(`exited 5; stderr: denied for \\*{6}`));
+    assertNoSecret(describeError(err), String(err), inspect(board, { depth: 5 }));
   });
 });

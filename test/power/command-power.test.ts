@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandPower } from '../../harness/power/command-power.ts';
+import { resetSecrets } from '../../harness/secrets/scrubber.ts';
 
 describe('command power driver (real /bin/sh commands)', () => {
   let dir: string;
@@ -12,7 +13,10 @@ describe('command power driver (real /bin/sh commands)', () => {
     stateFile = join(dir, 'relay');
     writeFileSync(stateFile, 'off\n');
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    resetSecrets();
+  });
 
   // A "relay" that is a file; the commands are ordinary shell commands.
   const make = (o: Partial<ConstructorParameters<typeof CommandPower>[0]> = {}) =>
@@ -44,6 +48,17 @@ describe('command power driver (real /bin/sh commands)', () => {
   it('edge: a failing command → error with its exit status and stderr', async () => {
     const err = await make({ on: 'echo "relay 3: permission denied" >&2; exit 4' }).on().then(() => undefined, (e: unknown) => e);
     assert.match(String(err), /board b1: power on failed \(command .*\): 'echo .*' exited 4; stderr: relay 3: permission denied/);
+  });
+
+  it('edge: a password (from the lab file) reaches the commands as $HIL_PASSWORD; their stderr and stdout show it masked, masked before cut', async () => {
+    const password = 'pdu-Secret 42';
+    // 503 characters of stderr: cut to the last 500 first, the password's tail would survive the mask.
+    const on = `printf '%s' "$HIL_PASSWORD" >&2; printf '%0490d' 0 >&2; exit 2`;
+    const err = await make({ on, password }).on().then(() => undefined, (e: unknown) => e);
+    assert.match(String(err), /exited 2; stderr: \*{6}0{490}$/);
+    assert.ok(!String(err).includes(password.slice(3)), String(err));
+    const state = await make({ state: 'echo "state of $HIL_PASSWORD"', password }).state!().then(() => undefined, (e: unknown) => e);
+    assert.match(String(state), /printed 'state of \*{6}'/);
   });
 
   it('edge: the relay reports the wrong state after switching', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describeError, HilError } from '../../harness/errors.ts';
 import { TasmotaPower, type TasmotaPowerOptions } from '../../harness/power/tasmota-power.ts';
+import { resetSecrets } from '../../harness/secrets/scrubber.ts';
 import { closedPort } from './peers/http-peer.ts';
 import { TasmotaSim } from './peers/tasmota-sim.ts';
 
@@ -15,7 +16,10 @@ describe('tasmota power driver (simulated Tasmota on 127.0.0.1)', () => {
     sim = new TasmotaSim({ relays: 4, password: secret });
     port = await sim.start();
   });
-  afterEach(() => sim.stop());
+  afterEach(async () => {
+    await sim.stop();
+    resetSecrets();
+  });
 
   it('switches relay N with cmnd=Power<N> On/Off, credentials in the query, and reads it back', async () => {
     const power = make();
@@ -57,6 +61,24 @@ describe('tasmota power driver (simulated Tasmota on 127.0.0.1)', () => {
       assert.match(err.message, /password=\*\*\*/, `${fault}: the echo is shown, the password masked: ${err.message}`);
       for (const text of [err.message, describeError(err), JSON.stringify(err), String(err.stack)]) assert.ok(!text.includes(secret), `${fault}: ${text}`);
     }
+  });
+
+  it('edge: a proxy echoing the password in its status text, headers and body (raw, encoded, as Basic auth): its status text is shown, the password in no spelling', async () => {
+    sim.fault = 'echo-everything';
+    const err = await make().on().then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof HilError);
+    assert.match(err.message, /answered HTTP 502 Bad Gateway for \/cm\?user=admin&password=\*{6}&cmnd=/);
+    assert.match(err.message, /auth Basic YWRtaW46\*{6}/);
+    const spellings = [secret, encodeURIComponent(secret), new URLSearchParams({ p: secret }).toString().slice(2), Buffer.from(`admin:${secret}`).toString('base64').slice(8, -4)];
+    for (const text of [err.message, describeError(err), JSON.stringify(err), String(err.stack)]) {
+      for (const s of spellings) assert.ok(!text.includes(s), `${s} in: ${text}`);
+    }
+  });
+
+  it('a password given in code (not by a lab file) is masked all the same, however short', async () => {
+    sim.fault = 'echo-html';
+    const err = await make({ password: 'pw' }).on().then(() => undefined, (e: unknown) => e);
+    assert.match(String(err), /password=\*{6}&cmnd=/);
   });
 
   it('edge: the relay reports the wrong state after switching', async () => {

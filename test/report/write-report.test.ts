@@ -9,6 +9,7 @@ import { renderJson } from '../../harness/report/json.ts';
 import { renderJunit } from '../../harness/report/junit.ts';
 import type { RunRecord } from '../../harness/report/record.ts';
 import { listConsoleFiles, writeReport } from '../../harness/report/write-report.ts';
+import { registerSecret, resetSecrets } from '../../harness/secrets/scrubber.ts';
 import { sampleRun } from './samples.ts';
 
 /** A record whose files are several MiB, so writing them takes many write() calls. */
@@ -43,6 +44,30 @@ describe('writeReport', () => {
     const { html } = await writeReport(dir, sampleRun());
     const page = await readFile(html, 'utf8');
     for (const f of ['console/domu/beta.log', 'console/raw.log', 'console/screen.txt']) assert.ok(page.includes(`href="${f}"`), f);
+  });
+
+  it('a lab secret in the record (a device echoed it into an error) is in none of the files, in no spelling', async () => {
+    const secret = `Hu n+t3r/2&Zq"9'x<b>`;
+    registerSecret(secret);
+    try {
+      const echo = `device said: raw ${secret}; url ${encodeURIComponent(secret)}; basic ${Buffer.from(`admin:${secret}`).toString('base64')}`;
+      const record: RunRecord = {
+        ...sampleRun(),
+        failure: { stage: 'power', message: `board b: power off failed: ${echo}` },
+        tests: [{ suite: 'boot', title: 'Xen boots', fullTitle: 'boot Xen boots', state: 'failed', durationMs: 1, error: `power on failed: ${echo}` }],
+      };
+      const paths = await writeReport(dir, record);
+      // What the renderers would have written: the secret, escaped as each format escapes it.
+      const spellings = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'), Buffer.from(`admin:${secret}`).toString('base64').slice(8, -4)];
+      for (const file of Object.values(paths)) {
+        const text = await readFile(file, 'utf8');
+        assert.match(text, /\*{6}/, `${file} shows the echo, masked`);
+        for (const s of spellings) assert.ok(!text.includes(s), `${file} holds ${s}`);
+      }
+      assert.equal(record.failure!.message.includes(secret), true, 'the record given is not changed');
+    } finally {
+      resetSecrets();
+    }
   });
 
   it('edge: no console/ folder means no transcript links', async () => {
