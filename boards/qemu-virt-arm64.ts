@@ -14,6 +14,8 @@ export const qemuVirtArm64: BoardProfile = {
     interruptKey: ' ',
   },
   console: { baudRate: 115200 },
+  // The machine's -m (harness/power/qemu-machine.ts).
+  ramMiB: 2048,
   // RAM is 0x40000000 + 2 GiB. QEMU puts its DTB at the start of RAM for -bios firmware and
   // U-Boot relocates itself to the top, so images go between the two.
   loadWindow: { start: 0x42000000, end: 0xb0000000 },

@@ -18,6 +18,10 @@ export const rpi4: BoardProfile = {
   // The mini UART (UART1) on GPIO 14/15 with enable_uart=1, 115200 8N1; its clock follows the core
   // clock, which enable_uart=1 pins.
   console: { baudRate: 115200 },
+  // The Pi 4 B comes with 1, 2, 4 or 8 GiB, and its firmware writes the real size into the DT Xen
+  // gets. The profile takes the largest, so that no system that fits some Pi 4 is refused; for a
+  // smaller one, a profile of its own: { ...rpi4, name: 'rpi4-2g', ramMiB: 2048 }.
+  ramMiB: 8192,
   // The first GiB is what U-Boot maps and what 32-bit-DMA devices reach (Xen on Raspberry Pi 4,
   // linux.com "Xen on Raspberry Pi 4 adventures"). From 2 MiB up (ImageBuilder's MEMORY_START + 2 MiB),
   // ending below the firmware's DT copy (fdt_addr ≈ 0x2eff0000 in U-Boot's env) and U-Boot's relocated

@@ -18,6 +18,9 @@ export const zcu102: BoardProfile = {
   },
   // PS UART0, on interface 0 of the board's quad USB-UART (CP2108), 115200 8N1 (ZCU102 user guide UG1182).
   console: { baudRate: 115200 },
+  // The PS DDR4 SODIMM (UG1182): 2 GiB at 0 less the PMU firmware's top 1 MiB, and 2 GiB at
+  // 0x8_0000_0000, as the /memory node of PetaLinux's system.dtb gives them to Xen.
+  ramMiB: 4095,
   // Low DDR: Xen's own hardware CI for this board gives ImageBuilder MEMORY_START=0, MEMORY_END=0x7ff00000
   // (xen.git automation/scripts/xilinx-smoke-dom0less-arm64.sh; the top 1 MiB is the PMU firmware's).
   // ImageBuilder places the first file at MEMORY_START + 2 MiB. The end stays 255 MiB lower, clear of

@@ -8,7 +8,11 @@ export const portNumber = z.number().int().min(1).max(65535);
 export const hostName = z
   .string()
   .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/, 'must be a host name or an IP address alone (no port, scheme or path: the port has its own field)');
-export const millis = z.number().int().positive().max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} ms (the longest a timer waits)`);
+const TOO_LONG = `must be at most ${MAX_TIMER_MS} ms (the longest a timer waits)`;
+/** A time limit or a wait, in ms: a longer one would fire after 1 ms. */
+export const millis = z.number().int().positive().max(MAX_TIMER_MS, TOO_LONG);
+/** A wait that may be none (0 ms). */
+export const pauseMillis = z.number().int().min(0).max(MAX_TIMER_MS, TOO_LONG);
 
 /**
  * A driver's settings: its options checked by its schema, with the schema's defaults filled in. The

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Alias, type Document, type Node } from 'yaml';
 import { ConfigError } from '../errors.ts';
 
 export type Path = readonly PropertyKey[];
@@ -42,7 +42,8 @@ export function readYaml(text: string, file: string): YamlSource {
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
   const bad = doc.errors[0];
   if (bad) throw new ConfigError(file, `invalid YAML: ${bad.message.split('\n')[0]}`, { line: counter.linePos(bad.pos[0]).line });
-  const lines: Record<string, number> = { '': 1 };
+  // No prototype: the line of a field named __proto__ or constructor is its own, never Object's.
+  const lines: Record<string, number> = Object.assign(Object.create(null), { '': 1 });
   const lineAt = (node: Node | null | undefined) => (node?.range ? counter.linePos(node.range[0]).line : undefined);
   const walk = (node: unknown, path: PropertyKey[]) => {
     if (isMap(node)) {
@@ -61,5 +62,55 @@ export function readYaml(text: string, file: string): YamlSource {
     }
   };
   walk(doc.contents, []);
-  return { file, data: doc.toJS() ?? {}, lines };
+  return { file, data: toData(doc, file, counter), lines };
+}
+
+/**
+ * How many values aliases may stand for in one file (yaml's maxAliasCount, its default): past it,
+ * an alias bomb ("billion laughs") would make every later walk over the data exponential.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain data; an alias yaml cannot resolve is a ConfigError at its line. */
+function toData(doc: Document, file: string, counter: LineCounter): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    const alias = failingAlias(doc);
+    const line = alias?.range ? counter.linePos(alias.range[0]).line : undefined;
+    const what = alias ? `alias *${alias.source}` : 'an alias';
+    const problem = /excessive alias count/i.test(err.message)
+      ? `${what} expands the file past ${MAX_ALIAS_COUNT} aliased values (yaml's maxAliasCount), as an alias bomb ("billion laughs") does: write the values out instead`
+      : `${what}: ${err.message}`;
+    throw new ConfigError(file, problem, { line, cause: err });
+  }
+}
+
+/**
+ * The alias yaml's toJS stops at. It converts in file order and a later alias never changes what an
+ * earlier one costs, so it is the first alias that still fails with every alias after it emptied.
+ */
+function failingAlias(doc: Document): Alias | undefined {
+  const aliases: Alias[] = [];
+  visit(doc, { Alias: (_, node) => void aliases.push(node) });
+  let [low, high] = [0, aliases.length - 1];
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (failsWithAliasesUpTo(doc, mid)) high = mid;
+    else low = mid + 1;
+  }
+  return aliases[low];
+}
+
+function failsWithAliasesUpTo(doc: Document, last: number): boolean {
+  const copy = doc.clone();
+  let n = 0;
+  visit(copy, { Alias: () => (n++ > last ? new Scalar(null) : undefined) });
+  try {
+    copy.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return false;
+  } catch {
+    return true;
+  }
 }

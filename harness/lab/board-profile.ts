@@ -21,6 +21,11 @@ export interface BoardProfile {
     baudRate: number;
     rtscts?: boolean;
   };
+  /**
+   * The RAM Xen finds in the board's device tree (/memory), in MiB: all domains' memory must fit in
+   * it, with Xen's own besides.
+   */
+  ramMiB: number;
   /** Where images may be loaded: [start, end) physical addresses, 2 MiB aligned. */
   loadWindow: { start: number; end: number };
   /** The device tree Xen gets: an artifact file fetched over TFTP, or the one U-Boot already holds. */

@@ -61,6 +61,7 @@ const labSchema = z.strictObject({
   host: z.strictObject({ tftpAddress: ipv4, tftpPort: z.number().int().min(1).max(65535).optional() }),
   boards: z.record(z.string(), boardSchema),
 });
+/** Board names. It also keeps out __proto__: assigned as a key (`boards[name] = …`), it sets the object's prototype instead. */
 const BOARD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The lab file to use: `--lab` if given, else $HIL_LAB. */
@@ -92,7 +93,7 @@ export function loadLabFile(path: string, options: LabOptions = {}): LabSpec {
   const checked: Record<string, BoardOptions> = {};
   if (rawBoards && typeof rawBoards === 'object' && !Array.isArray(rawBoards)) {
     for (const [name, board] of Object.entries(rawBoards)) {
-      if (!BOARD_NAME.test(name)) problems.add(['boards', name], `bad board name '${name}': use letters, digits, '.', '_' and '-'`);
+      if (!BOARD_NAME.test(name)) problems.add(['boards', name], `bad board name '${name}': a name starts with a letter or a digit, then has only letters, digits, '.', '_' and '-'`);
       checked[name] = checkBoard(['boards', name], board, problems, options);
     }
   }

@@ -2,6 +2,7 @@ import { ConfigError, HilError } from '../errors.ts';
 import type { BoardProfile } from '../lab/board-profile.ts';
 import type { BootStep } from './boot-steps.ts';
 import { fieldError, type SystemSpec } from './system-file.ts';
+import { formatSizeKb } from './system-schema.ts';
 import { unquotableReason } from './uboot-quote.ts';
 
 /** Longest command U-Boot 2023.01 (Debian qemu_arm64) reads: a 513-character line is cut and breaks. */
@@ -9,8 +10,14 @@ export const DEFAULT_MAX_COMMAND_LENGTH = 512;
 /** A GICv2 virtual CPU interface serves at most 8 vCPUs per domain. */
 const GICV2_MAX_VCPUS = 8;
 
-/** Rejects, before any planning, what the board cannot take: untypeable text, too many vCPUs for a GICv2. */
+/** Rejects, before any planning, what the board cannot take: untypeable text, more memory than it has, too many vCPUs for a GICv2. */
 export function checkSystemForBoard(system: SystemSpec, board: BoardProfile): void {
+  checkTexts(system, board);
+  checkMemory(system, board);
+  checkVcpus(system, board);
+}
+
+function checkTexts(system: SystemSpec, board: BoardProfile): void {
   const texts: Array<[string, string]> = [
     ['xen.bootargs', system.xen.bootargs],
     ['dom0.bootargs', system.dom0?.bootargs ?? ''],
@@ -22,6 +29,30 @@ export function checkSystemForBoard(system: SystemSpec, board: BoardProfile): vo
   }
   const reason = unquotableReason(board.xen.consoleArgs);
   if (reason) throw new HilError(`board profile ${board.name}: xen.consoleArgs ${reason}`, { code: 'CONFIG' });
+}
+
+/**
+ * All domains' memory must fit in the board's RAM; the error is at the first domain past it. Only
+ * what surely cannot fit is refused: Xen, its heap and the boot files take some RAM too, but how
+ * much depends on Xen's build and the files, and Xen itself says so if it cannot build a domain.
+ * A system that must fail (`expect`) may ask for too much.
+ */
+function checkMemory(system: SystemSpec, board: BoardProfile): void {
+  if (system.expect) return;
+  const domains = [
+    ...(system.dom0 ? [{ name: 'dom0', field: 'dom0.memory', kb: system.dom0.memoryKb }] : []),
+    ...system.domus.map((d, i) => ({ name: d.name, field: `domus[${i}].memory`, kb: d.memoryKb })),
+  ];
+  const ramKb = board.ramMiB * 1024;
+  let total = 0;
+  const first = domains.find((d) => (total += d.kb) > ramKb);
+  if (!first) return;
+  const needs = domains.reduce((sum, d) => sum + d.kb, 0);
+  const each = domains.map((d) => `${d.name} ${formatSizeKb(d.kb)}`).join(', ');
+  throw fieldError(system, first.field, `the domains need ${formatSizeKb(needs)} of memory (${each}), more than the ${formatSizeKb(ramKb)} of RAM ${board.name} has`);
+}
+
+function checkVcpus(system: SystemSpec, board: BoardProfile): void {
   if (board.xen.gicVersion !== 2) return;
   system.domus.forEach((d, i) => {
     if (d.vcpus <= GICV2_MAX_VCPUS) return;

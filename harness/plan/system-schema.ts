@@ -36,7 +36,18 @@ const memory = z.string({ error: 'must be a size with a K, M or G suffix, e.g. 2
 
 const artifact = z.string().min(1, 'must name an artifact (xen, linux, domu-initramfs, dom0-initramfs) or a file');
 const bootargs = z.string().default('');
-const vcpus = z.number().int('must be a whole number').min(1, 'must be at least 1');
+/**
+ * Xen on arm64 gives a domain at most MAX_VIRT_CPUS (128) vCPUs (xen/arch/arm/include/asm/config.h):
+ * a domU with more is never created, and dom0_max_vcpus is cut to it without a word. More vCPUs than
+ * the board has CPUs is no error and gets no warning: Xen time-shares them (only sched=null leaves the
+ * extra ones waiting), and a system file is not written for one board.
+ */
+const MAX_VCPUS = 128;
+const vcpus = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(MAX_VCPUS, `must be at most ${MAX_VCPUS}: Xen on Arm gives a domain no more vCPUs (MAX_VIRT_CPUS)`);
 
 const xenShape = {
   /** The hypervisor image: an artifact name or a file. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sleep } from '../util/deadline.ts';
 import { httpGet } from './http-get.ts';
 import { powerError, reason, type PowerTarget } from './power-error.ts';
-import { driverSettings, hostName, millis, portNumber } from '../config/driver-options.ts';
+import { driverSettings, hostName, millis, pauseMillis, portNumber } from '../config/driver-options.ts';
 import type { PowerSwitch } from './power-switch.ts';
 
 /** A PDUDaemon outlet's options, as code and the lab file's `power:` give them. */
@@ -21,7 +21,7 @@ export const pduDaemonOptions = z.strictObject({
    */
   delaySeconds: z.number().min(0).default(0),
   /** PDUDaemon only queues a request and answers at once; the outlet switches a little later. Wait this long after an accepted one. */
-  settleMs: z.number().int().min(0).default(1000),
+  settleMs: pauseMillis.default(1000),
   /** Time limit for one HTTP request. */
   timeoutMs: millis.default(5000),
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { boardProfiles } from '../../boards/index.ts';
+import { qemuMachineArgs } from '../../harness/power/qemu-machine.ts';
 
 describe('board profiles', () => {
   it('boards/index.ts names every profile by its own name', () => {
@@ -18,6 +19,16 @@ describe('board profiles', () => {
       assert.ok(p.uboot.prompt.endsWith(' '));
     });
   }
+
+  it("each profile declares its RAM, and the load window fits in it; the virtual boards' is QEMU's -m", () => {
+    for (const p of Object.values(boardProfiles)) {
+      assert.ok(Number.isInteger(p.ramMiB) && p.ramMiB > 0, p.name);
+      assert.ok(p.loadWindow.end - p.loadWindow.start <= p.ramMiB * 1024 * 1024, p.name);
+    }
+    const args = qemuMachineArgs();
+    assert.equal(boardProfiles['qemu-virt-arm64'].ramMiB, Number(args[args.indexOf('-m') + 1]));
+    assert.equal(boardProfiles['qemu-virt-arm64-gicv2'].ramMiB, Number(args[args.indexOf('-m') + 1]));
+  });
 
   it('rpi4: everything stays in the first GiB, and the DT is U-Boot\'s own', () => {
     const p = boardProfiles.rpi4;

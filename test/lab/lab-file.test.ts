@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { boardProfiles } from '../../boards/index.ts';
 import { ConfigError } from '../../harness/errors.ts';
 import { createBoardInstance, labFilePath, loadLabFile } from '../../harness/lab/lab-file.ts';
+import { ALIAS_BOMB } from '../plan/fixtures.ts';
 
 const EXAMPLE = new URL('../../boards/lab.example.yaml', import.meta.url).pathname;
 
@@ -41,7 +42,7 @@ describe('lab file', () => {
     assert.equal(zcu.tftpHost, '192.168.1.10');
     assert.deepEqual(zcu.network, { mode: 'dhcp', serverip: '192.168.1.10' });
     assert.match(zcu.ssh?.keyFile ?? '', /^\/.*\/\.config\/hil\/lab_ed25519$/);
-    const rpi = createBoardInstance(spec, 'rpi4-a', { env: { TASMOTA_PASS: 'pw' } });
+    const rpi = createBoardInstance(spec, 'rpi4-a', { env: { TASMOTA_PASS: 'relay-pass' } });
     assert.equal(rpi.console.description, 'tcp 127.0.0.1:3001');
     assert.equal(rpi.power.description, 'tasmota 192.168.1.60:80 relay 1');
     assert.deepEqual(rpi.network, { mode: 'static', ipaddr: '192.168.1.61', netmask: '255.255.255.0', serverip: '192.168.1.10' });
@@ -130,5 +131,38 @@ describe('lab file', () => {
   it('edge: an unknown board name lists the boards there are', () => {
     const spec = loadLabFile(lab(BOARD));
     assert.throws(() => createBoardInstance(spec, 'b2'), /no board 'b2' in the lab file: it has b1/);
+  });
+
+  /** A lab whose boards are named `names`, each the valid BOARD. */
+  const boards = (...names: string[]) => write(`host: { tftpAddress: 192.168.1.10 }\nboards:\n${names.map((n) => `  ${n}:\n${BOARD.replace(/^/gm, '    ')}\n`).join('')}`);
+
+  it('edge: a board named __proto__ is refused at its line, saying why; constructor and prototype are boards like any other', () => {
+    const err = configError(boards('constructor', '__proto__', 'prototype'));
+    assert.equal(err.field, 'boards.__proto__');
+    assert.equal(err.line, 7);
+    assert.match(err.message, /^\/.*\/lab\.yaml:7, field 'boards\.__proto__': bad board name '__proto__': a name starts with a letter or a digit/);
+    assert.equal(err.message.split('\n').length, 1, 'the other two boards are fine');
+    const spec = loadLabFile(boards('constructor', 'prototype'));
+    assert.deepEqual(Object.keys(spec.boards), ['constructor', 'prototype']);
+    for (const name of ['constructor', 'prototype']) assert.equal(createBoardInstance(spec, name).power.description, 'pdudaemon pdu01 outlet 3 via pdu.lab:16421');
+    assert.throws(() => createBoardInstance(spec, 'toString'), /no board 'toString' in the lab file: it has constructor, prototype/);
+  });
+
+  it('edge: a top-level key named __proto__ is an unknown key at its own line', () => {
+    const file = write(`__proto__: {}\nhost: { tftpAddress: 192.168.1.10 }\nboards: {}\n`);
+    assert.equal(configError(file).message, `${file}:1, field '__proto__': unknown key '__proto__' (a typo?); known keys: host, boards`);
+  });
+
+  it('edge: an alias bomb ("billion laughs") names the file, the line and yaml\'s limit', () => {
+    const file = write(ALIAS_BOMB);
+    const err = configError(file);
+    assert.equal(err.file, file);
+    assert.equal(err.line, 4);
+    assert.match(err.message, /alias \*c expands the file past 100 aliased values \(yaml's maxAliasCount\)/);
+  });
+
+  it('aliases within yaml\'s limit are read: one power set-up shared by two boards', () => {
+    const file = write(`host: { tftpAddress: 192.168.1.10 }\nboards:\n  b1:\n    profile: zcu102\n    power: &pdu { driver: pdudaemon, host: pdu.lab, pdu: pdu01, outlet: 3 }\n    console: { transport: serial, path: /dev/ttyUSB0 }\n  b2:\n    profile: zcu102\n    power: *pdu\n    console: { transport: serial, path: /dev/ttyUSB1 }\n`);
+    assert.equal(createBoardInstance(loadLabFile(file), 'b2').power.description, 'pdudaemon pdu01 outlet 3 via pdu.lab:16421');
   });
 });

@@ -11,6 +11,7 @@ export function qemuBoard(overrides: Partial<BoardProfile> = {}): BoardProfile {
     description: 'QEMU virt for plan tests',
     uboot: { prompt: '=> ', autobootPattern: /Hit any key to stop autoboot/, interruptKey: ' ' },
     console: { baudRate: 115200 },
+    ramMiB: 2048,
     loadWindow: { start: 0x40200000, end: 0xbc000000 },
     deviceTree: { source: 'file', file: 'virt.dtb' },
     xen: { consoleArgs: 'console=dtuart dtuart=/pl011@9000000', gicVersion: 3 },
@@ -84,3 +85,9 @@ domus:
     vcpus: 2
     vpl011: false
 `;
+
+/**
+ * A "billion laughs" YAML file: nine anchors, each a list of nine aliases of the one before, so the
+ * last stands for 9^9 values. yaml stops it at the second alias of line 4 (its maxAliasCount, 100).
+ */
+export const ALIAS_BOMB = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`), ''].join('\n');

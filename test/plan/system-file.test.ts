@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../harness/errors.ts';
 import { loadSystemFile, parseSystem } from '../../harness/plan/system-file.ts';
-import { scratch, TWO_DOMUS } from './fixtures.ts';
+import { ALIAS_BOMB, scratch, TWO_DOMUS } from './fixtures.ts';
 
 /** Parses `text` expecting a ConfigError; returns it. */
 function rejects(text: string, file = 'systems/bad.yaml'): ConfigError {
@@ -125,6 +125,35 @@ describe('plan: system file', function () {
   it('refuses a bad conswitch and a too long name', function () {
     assert.equal(rejects(`xen:\n  conswitch: ab\ndomus:\n${domu()}`).field, 'xen.conswitch');
     assert.match(rejects(`domus:\n${domu().replace('alpha', 'a'.repeat(33))}`).message, /at most 32 characters/);
+  });
+
+  it('refuses more vCPUs than Xen on Arm gives a domain (128), for a domU and for dom0', function () {
+    assert.equal(parseSystem(`domus:\n${domu().replace('vcpus: 1', 'vcpus: 128')}`, 'a.yaml').domus[0].vcpus, 128);
+    const err = rejects(`domus:\n${domu().replace('vcpus: 1', 'vcpus: 129')}`);
+    assert.equal(err.field, 'domus[0].vcpus');
+    assert.equal(err.line, 5);
+    assert.match(err.message, /must be at most 128: Xen on Arm gives a domain no more vCPUs/);
+    assert.equal(rejects(`dom0:\n  kernel: linux\n  memory: 512M\n  vcpus: 1000\n`).field, 'dom0.vcpus');
+  });
+
+  it('a key named __proto__ is an unknown key at its own line', function () {
+    const top = rejects(`__proto__: 1\ndomus:\n${domu()}`);
+    assert.equal(top.line, 1);
+    assert.equal(top.message, "systems/bad.yaml:1, field '__proto__': unknown key '__proto__' (a typo?); known keys: name, xen, dom0, domus, expect");
+    assert.equal(rejects(`domus:\n${domu('    __proto__: { name: beta }\n')}`).line, 6);
+  });
+
+  it('an alias bomb ("billion laughs") names the file, the line and yaml\'s limit', function () {
+    const err = rejects(ALIAS_BOMB);
+    assert.equal(err.file, 'systems/bad.yaml');
+    assert.equal(err.line, 4);
+    assert.match(err.message, /^systems\/bad\.yaml:4: alias \*c expands the file past 100 aliased values \(yaml's maxAliasCount\)/);
+  });
+
+  it('an alias of an anchor that does not exist names its line', function () {
+    const err = rejects(`domus:\n${domu()}  - *beta\n`);
+    assert.equal(err.line, 6);
+    assert.match(err.message, /beta/);
   });
 
   it('a YAML syntax error gives its line', function () {
