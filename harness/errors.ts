@@ -1,3 +1,5 @@
+import { scrub } from './secrets/scrubber.ts';
+
 /** Every error the harness raises on purpose is a HilError: it says what failed and, where known, on which board. */
 export class HilError extends Error {
   readonly code: string;
@@ -79,6 +81,25 @@ export class ConsoleFailureError extends HilError {
   }
 }
 
+/**
+ * The board stopped being observable or running, seen from outside the console's text: its power went
+ * (the virtual board's QEMU exited), its serial line went away while it ran, or it went silent.
+ */
+export class BoardFaultError extends HilError {
+  readonly stage: string;
+  readonly fault: string;
+  readonly lastLines: string[];
+  constructor(opts: { stage: string; fault: string; lastLines: string[]; board?: string }) {
+    super([`Board fault ${inStage(opts.stage, opts.board)}: ${opts.fault}`, ...formatConsoleTail(opts.lastLines)].join('\n'), {
+      code: 'BOARD_FAULT',
+      board: opts.board,
+    });
+    this.stage = opts.stage;
+    this.fault = opts.fault;
+    this.lastLines = opts.lastLines;
+  }
+}
+
 /** A command (U-Boot, domU shell, SSH) ran and failed; carries its output and exit status. */
 export class ExecutionError extends HilError {
   readonly command: string;
@@ -92,7 +113,10 @@ export class ExecutionError extends HilError {
   }
 }
 
-/** Short, human message for the CLI: the message, then each cause on its own line. */
+/**
+ * Short, human message for the CLI and the report: the message, then each cause on its own line,
+ * with the lab file's secrets masked (a cause may hold what a device echoed).
+ */
 export function describeError(err: unknown): string {
   const parts: string[] = [];
   let e: unknown = err;
@@ -100,5 +124,5 @@ export function describeError(err: unknown): string {
     parts.push(e instanceof Error ? e.message : String(e));
     e = e instanceof Error ? e.cause : undefined;
   }
-  return parts.join('\n  caused by: ');
+  return scrub(parts.join('\n  caused by: '));
 }

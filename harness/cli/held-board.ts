@@ -1,10 +1,10 @@
 import { acquireBoardLock } from '../lab/board-lock.ts';
 import type { BoardInstance } from '../lab/board-instance.ts';
-import { boardFromArgs } from './board-args.ts';
+import { boardFromArgs, type BoardArgs } from './board-args.ts';
 import { onInterrupt } from './interrupt.ts';
 
 export interface HeldBoardOptions {
-  values: { board?: string; lab?: string; limit?: string[]; wait?: boolean };
+  values: BoardArgs & { wait?: boolean };
   usage: string;
   /** What holds the board, for `hil lock status`. */
   command: string;
@@ -20,9 +20,9 @@ export interface HeldBoardOptions {
  */
 export async function withHeldBoard<T>(
   options: HeldBoardOptions,
-  work: (board: BoardInstance, onStop: (cleanup: () => Promise<unknown>) => void) => Promise<T>,
+  work: (board: BoardInstance, onStop: (cleanup: (why?: string) => Promise<unknown>) => void) => Promise<T>,
 ): Promise<T> {
-  const board = await boardFromArgs(options.values, options.usage, options.stateDir);
+  const board = await boardFromArgs(options.values, options.usage, options.stateDir, options.log);
   const lock = await acquireBoardLock({
     board: board.name,
     wait: options.values.wait,
@@ -32,12 +32,12 @@ export async function withHeldBoard<T>(
     await board.dispose?.();
     throw err;
   });
-  const cleanups: Array<() => Promise<unknown>> = [];
+  const cleanups: Array<(why?: string) => Promise<unknown>> = [];
   let released: Promise<void> | undefined;
-  // Once, whoever asks first: the end of the work, a signal, a crash.
-  const release = () =>
+  // Once, whoever asks first: the end of the work, a signal, a crash (`why` says which, if not the end).
+  const release = (why?: string) =>
     (released ??= (async () => {
-      for (const cleanup of [...cleanups].reverse()) await cleanup();
+      for (const cleanup of [...cleanups].reverse()) await cleanup(why);
       await board.dispose?.();
       await lock.release();
     })());

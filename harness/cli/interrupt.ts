@@ -8,7 +8,7 @@ type StopSignal = keyof typeof SIGNAL_EXIT;
  * exit (128 + the signal's number, or 1). A second signal while it runs only says to wait.
  * Returns the function that removes the handlers once the command ends normally.
  */
-export function onInterrupt(cleanup: () => Promise<unknown>, log: (line: string) => void): () => void {
+export function onInterrupt(cleanup: (why: string) => Promise<unknown>, log: (line: string) => void): () => void {
   let stopping = false;
   // After SIGHUP the terminal may be gone: a note that cannot be written must not stop the cleanup.
   const say = (line: string) => {
@@ -22,7 +22,7 @@ export function onInterrupt(cleanup: () => Promise<unknown>, log: (line: string)
     if (stopping) return say(`${why}: still powering the board off and releasing it, one moment`);
     stopping = true;
     say(`${why}: stopping, powering the board off`);
-    void cleanup()
+    void cleanup(why)
       .catch((err) => say(`cleanup after ${why} failed: ${err instanceof Error ? err.message : err}`))
       .finally(() => process.exit(exitCode));
   };

@@ -8,14 +8,14 @@ import { checkBoard } from '../lab/open-board.ts';
 import { loadSystemFile } from '../plan/system-file.ts';
 import { renderSummary } from '../report/summary.ts';
 import { writeReport } from '../report/write-report.ts';
-import { runBoard } from '../run/run-board.ts';
+import { newRun, runBoard, stoppedRun } from '../run/run-board.ts';
 import { ensureHostPackages } from '../setup/host-setup.ts';
-import { checkLimitFlags } from './board-args.ts';
+import { checkFaultFlags, checkLimitFlags } from './board-args.ts';
 import { durationArg, parseCommandArgs } from './args.ts';
 import { withHeldBoard } from './held-board.ts';
 import { progressLog } from './progress.ts';
 
-const USAGE = 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE] [--limit NAME=MS...] [--wait [--lock-timeout S]]';
+const USAGE = 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE] [--limit NAME=MS...] [--fault KIND[@TEXT]...] [--verify-fetches] [--wait [--lock-timeout S]]';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -28,6 +28,8 @@ export async function runCommand(args: string[]): Promise<number> {
     wait: { type: 'boolean', default: false },
     'lock-timeout': { type: 'string', default: '3600' },
     limit: { type: 'string', multiple: true },
+    fault: { type: 'string', multiple: true },
+    'verify-fetches': { type: 'boolean', default: false },
   }, USAGE);
   const suites = selectSuites(values.suite);
   const boardName = values.board!;
@@ -35,6 +37,7 @@ export async function runCommand(args: string[]): Promise<number> {
   // Mistakes in what the user named fail now, not after minutes of setup.
   await checkBoard(boardName, values.lab);
   checkLimitFlags(values.limit);
+  checkFaultFlags(values.fault);
   const systemFile = values.system && resolve(values.system);
   for (const file of new Set(systemFile ? [systemFile] : suites.map((s) => s.system))) loadSystemFile(file);
   mkdirSync(reportDir, { recursive: true });
@@ -52,7 +55,14 @@ export async function runCommand(args: string[]): Promise<number> {
   return withHeldBoard(held, async (board, onStop) => {
     log(`run ${suites.map((s) => s.name).join(', ')} on ${boardName}; report in ${reportDir}`);
     if (!values.suite?.length) for (const s of allSuites.filter((x) => x.notByDefault)) log(`left out: ${s.name} (${s.notByDefault}); ask for it with --suite ${s.name}`);
-    const record = await runBoard({ board, suites, systemFile, reportDir, images, log, onStopper: onStop });
+    const run = newRun(board.name, suites);
+    // Registered first, so it runs last on a signal: after the power-off, with the boot recorded.
+    onStop(async (why) => {
+      if (!why) return;
+      const paths = await writeReport(reportDir, stoppedRun(run, why));
+      log(`report of the stopped run: ${paths.html}`);
+    });
+    const record = await runBoard({ board, suites, systemFile, reportDir, images, log, onStopper: onStop, run, verifyFetches: values['verify-fetches'] });
     await writeReport(reportDir, record);
     console.log(renderSummary(record, reportDir));
     return record.passed ? 0 : 1;

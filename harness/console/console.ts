@@ -1,4 +1,4 @@
-import { ConsoleFailureError, ConsoleTimeoutError, HilError } from '../errors.ts';
+import { BoardFaultError, ConsoleFailureError, ConsoleTimeoutError, HilError } from '../errors.ts';
 import { describePattern, printable, toRegExp, type Pattern } from './patterns.ts';
 import type { ConsoleTransport } from './transport.ts';
 import type { Transcript } from './transcript.ts';
@@ -59,6 +59,10 @@ export class Console {
   private waiter?: Waiter;
   private readonly lines = new LineAssembler(200);
   private readonly textListeners: Array<(text: string) => void> = [];
+  /** The stage of the wait in progress, or of the last one. */
+  stage?: string;
+  /** Why the board cannot be waited on (see halt()); cleared by resume(). */
+  private halted?: string;
 
   constructor(
     readonly transport: ConsoleTransport,
@@ -75,6 +79,11 @@ export class Console {
   /** Receives every text chunk as it arrives (bytes as latin1, so one char per byte). */
   onText(listener: (text: string) => void): void {
     this.textListeners.push(listener);
+  }
+
+  offText(listener: (text: string) => void): void {
+    const i = this.textListeners.indexOf(listener);
+    if (i >= 0) this.textListeners.splice(i, 1);
   }
 
   /** Receives every complete line (without its line ending). */
@@ -96,8 +105,29 @@ export class Console {
     this.pending.drop(this.pending.end);
   }
 
+  /**
+   * A fault seen outside the text (power lost, serial line gone, silence): the wait in progress and
+   * every later one fail at once with it, naming their stage, instead of each running to its timeout.
+   */
+  halt(fault: string): void {
+    this.halted ??= fault;
+    this.options.transcript?.mark(`board fault: ${fault}`);
+    this.waiter?.reject(this.faultError(this.waiter.stage));
+  }
+
+  /** Waits work again (the board was powered on afresh). */
+  resume(): void {
+    this.halted = undefined;
+  }
+
+  private faultError(stage: string): BoardFaultError {
+    return new BoardFaultError({ stage, fault: this.halted!, lastLines: this.lastLines(), board: this.options.board });
+  }
+
   expect(expected: Pattern | readonly Pattern[], options: ExpectOptions): Promise<ConsoleMatch> {
     if (this.waiter) throw new HilError(`console already has a wait in progress (stage '${this.waiter.stage}')`);
+    this.stage = options.stage;
+    if (this.halted) return Promise.reject(this.faultError(options.stage));
     const list = Array.isArray(expected) ? (expected as Pattern[]) : [expected as Pattern];
     return new Promise<ConsoleMatch>((resolve, reject) => {
       const timer = setTimeout(() => {

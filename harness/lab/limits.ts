@@ -22,6 +22,7 @@ export const LIMITS = {
   domuReadyMs: [60000, "Xen's end of boot to a domU's readiness line"],
   dom0ReadyMs: [60000, "Xen's end of boot to dom0's readiness line"],
   conswitchPressMs: [3000, "Xen's answer to one press of the console switch (Ctrl-A three times)"],
+  consoleSilenceMs: [30000, 'no byte at all on the console while the board boots: it hangs (power-on to every domain ready)'],
   shellCommandMs: [30000, "a command in a domU's shell, from its typed line to its exit status"],
 } as const satisfies Record<string, readonly [number, string]>;
 

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { qemuVirtArm64 } from '../../boards/qemu-virt-arm64.ts';
 import { SerialTransport } from '../console/serial-transport.ts';
@@ -9,6 +10,7 @@ import { VirtualLan } from '../virtual-lan/virtual-lan.ts';
 import type { BoardInstance } from './board-instance.ts';
 import type { BoardProfile } from './board-profile.ts';
 import { profileLimits } from './limits.ts';
+import { FaultTriggers, LAN_LOSS, SERIAL_DROP_MS, seededRandom, type Fault } from './virtual-faults.ts';
 
 export interface VirtualBoardOptions extends QemuMachineOptions {
   /**
@@ -22,6 +24,10 @@ export interface VirtualBoardOptions extends QemuMachineOptions {
   name?: string;
   /** Folder for the serial cable's pty links and QEMU's log. */
   stateDir: string;
+  /** Faults to inject (harness/lab/virtual-faults.ts). Default none. */
+  faults?: readonly Fault[];
+  /** Where the faults say what they did. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -34,23 +40,32 @@ export async function createVirtualBoard(options: VirtualBoardOptions): Promise<
   const network = profile.network;
   const machine: QemuMachineOptions = { ...options, gicVersion: profile.xen.gicVersion };
   const hostForwards = options.hostForwards ?? [`tcp:127.0.0.1:${await freeLoopbackPort()}-:22`];
-  const lan = new VirtualLan({ hostIp: network.serverip! });
+  const faults = options.faults ?? [];
+  const has = (kind: Fault['kind']) => faults.some((f) => f.kind === kind);
+  const lan = new VirtualLan({ hostIp: network.serverip!, loseFrame: has('lan-loss') ? lanLoss() : undefined });
   await lan.start();
   const cable = new VirtualCable(join(options.stateDir, 'serial'));
   await cable.plug();
   const power = new QemuPower({
     ...machine,
+    bios: has('no-uboot') ? blankFirmware(options.stateDir) : machine.bios,
     hostForwards,
-    serialPath: cable.boardPath,
+    serialChardev: (id) => cable.boardChardev(id),
     logPath: join(options.stateDir, 'qemu.log'),
+    pidFile: join(options.stateDir, 'qemu.pid'),
     board: name,
     networkArgs: () => lan.qemuArgs(),
   });
+  const say = (line: string) => options.log?.(`${name}: fault injected: ${line}`);
+  const triggers = new FaultTriggers(faults, (fault) => injectFault(fault, { power, cable, say }));
+  cable.onBoardOutput((chunk) => triggers.push(chunk));
+  power.onPowerOn = () => triggers.reset();
   return {
     name,
     profile,
     power,
-    console: new SerialTransport({ path: cable.consolePath, baudRate: profile.console.baudRate, reopen: false }),
+    // Reopened like a USB adapter's tty when the cable's console end is pulled out and plugged back.
+    console: new SerialTransport({ path: cable.consolePath, baudRate: profile.console.baudRate, reopen: true, reopenTimeoutMs: 10000 }),
     // The virtual LAN hands the board's UDP for the lab host to this machine's loopback.
     tftpHost: '127.0.0.1',
     network,
@@ -64,6 +79,42 @@ export async function createVirtualBoard(options: VirtualBoardOptions): Promise<
       lan.stop();
     },
   };
+}
+
+function injectFault(fault: Fault, on: { power: QemuPower; cable: VirtualCable; say: (line: string) => void }): void {
+  const { power, cable, say } = on;
+  const pid = power.pid;
+  if (fault.kind === 'qemu-dies' && pid) {
+    say(`QEMU (pid ${pid}) killed on '${fault.when}'`);
+    process.kill(pid, 'SIGKILL');
+  } else if (fault.kind === 'console-silent' && pid) {
+    say(`QEMU (pid ${pid}) stopped on '${fault.when}': the board hangs`);
+    process.kill(pid, 'SIGSTOP');
+  } else if (fault.kind === 'serial-drop') {
+    say(`serial cable's console end pulled out on '${fault.when}' for ${SERIAL_DROP_MS} ms`);
+    cable.unplugConsole();
+    setTimeout(() => {
+      const lost = cable.lostBytes;
+      if (!cable.plugged) return; // the board was put away meanwhile
+      cable.plugConsole().then(
+        () => say(`serial cable plugged back; the board printed ${lost} bytes meanwhile, lost`),
+        (err: Error) => say(`serial cable could not be plugged back: ${err.message}`),
+      );
+    }, SERIAL_DROP_MS).unref();
+  }
+}
+
+/** 0.1 % of frames, the same ones each run, and one chosen frame. */
+function lanLoss(): (n: number) => boolean {
+  const dice = seededRandom(LAN_LOSS.seed);
+  return (n) => dice() < LAN_LOSS.rate || n === LAN_LOSS.frame;
+}
+
+/** Firmware that never prints: zeros (an undefined instruction, taken again and again). */
+function blankFirmware(stateDir: string): string {
+  const path = join(stateDir, 'blank-firmware.bin');
+  writeFileSync(path, Buffer.alloc(64 * 1024));
+  return path;
 }
 
 function sshForwardPort(forwards: string[]): number {

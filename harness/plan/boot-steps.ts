@@ -1,6 +1,7 @@
 import type { BoardProfile } from '../lab/board-profile.ts';
 import { describeLimit, within, type Limits } from '../lab/limits.ts';
 import type { Command } from './device-tree-edits.ts';
+import { MAX_TIMER_MS } from '../util/deadline.ts';
 import { hex } from './layout.ts';
 
 export interface PlannedFile { tftpName: string; path: string; address: number; size: number }
@@ -25,6 +26,12 @@ export interface BootStep {
 /** U-Boot's TFTP tuning: bigger blocks and RFC 7440 windows cut transfer time several-fold. */
 export const TFTP_BLOCK_SIZE = 1468;
 export const TFTP_WINDOW_SIZE = 8;
+/**
+ * U-Boot's wait for a lost frame before it asks again (its default is 5 s, and it sends the value as
+ * the `timeout` option, so our server waits as long). On a lab LAN 1 s (U-Boot's minimum) is ample,
+ * and each lost frame then costs 1 s, not 5: a kernel of 26 MiB is some 19 000 frames.
+ */
+export const TFTP_TIMEOUT_MS = 1000;
 
 /** The stage of every network set-up step. */
 export const NETWORK_STAGE = 'uboot: network setup';
@@ -36,14 +43,15 @@ export function networkSteps(network: BoardProfile['network'], limits: Limits): 
     network.mode === 'static'
       ? [step(`setenv ipaddr ${network.ipaddr}`), step(`setenv serverip ${network.serverip}`), step(`setenv netmask ${network.netmask ?? '255.255.255.0'}`)]
       : [step('setenv autoload no'), step('dhcp', limits.dhcpMs), ...(network.serverip ? [step(`setenv serverip ${network.serverip}`)] : [])];
-  return [...address, step(`setenv tftpblocksize ${TFTP_BLOCK_SIZE}`), step(`setenv tftpwindowsize ${TFTP_WINDOW_SIZE}`)];
+  return [...address, step(`setenv tftpblocksize ${TFTP_BLOCK_SIZE}`), step(`setenv tftpwindowsize ${TFTP_WINDOW_SIZE}`), step(`setenv tftptimeout ${TFTP_TIMEOUT_MS}`)];
 }
 
 /** Fetches one file to its planned address, within the board's TFTP budget for its size. */
 export function loadStep(file: PlannedFile, limits: Limits): BootStep {
   const { tftpBaseMs: base, tftpMsPerMiB: perMiB } = limits;
   const mib = file.size / 1048576;
-  const timeoutMs = Math.ceil(base.ms + mib * perMiB.ms);
+  // Each limit is within a timer's range; their sum for a huge file need not be.
+  const timeoutMs = Math.min(MAX_TIMER_MS, Math.ceil(base.ms + mib * perMiB.ms));
   const timeoutFrom = `${describeLimit(base)}, plus ${mib.toFixed(1)} MiB at ${describeLimit(perMiB)}`;
   return { command: `tftpb ${hex(file.address)} ${file.tftpName}`, stage: `uboot: tftp ${file.tftpName}`, timeoutMs, timeoutFrom, file };
 }

@@ -8,6 +8,11 @@ export interface PowerSwitch {
   off(): Promise<void>;
   /** Present only where the device can report its state. */
   state?(): Promise<PowerState>;
+  /**
+   * Present only where the device itself sees the board lose power without being asked (the
+   * virtual board's QEMU exiting): `listener` gets what happened, so a boot fails at once.
+   */
+  onLost?(listener: (why: string) => void): void;
 }
 
 /** Off, wait, on. The off-time lets capacitors drain and USB serial adapters re-enumerate. */

@@ -57,11 +57,15 @@ export class BootStrategy {
       if (rank(target) < rank(this.state)) await this.move('off', () => this.session.powerOff());
       while (rank(this.state) < rank(target)) {
         const next = ORDER[rank(this.state) + 1];
+        this.session.watchSilence(true);
         await this.move(next, () => this.enter(next));
       }
     } catch (err) {
       this.broken = err instanceof Error ? err : new Error(String(err));
       throw err;
+    } finally {
+      // Silence is a hang only while the board boots; at a prompt it is the board waiting for us.
+      this.session.watchSilence(false);
     }
   }
 

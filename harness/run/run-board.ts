@@ -29,14 +29,24 @@ export interface RunBoardOptions {
   log: (line: string) => void;
   /** Given each boot's stop function (power off, transcripts closed; safe to call twice): for Ctrl-C. */
   onStopper?: (stop: () => Promise<void>) => void;
+  /** Check each fetched file's CRC-32 in U-Boot (`hil run --verify-fetches`). */
+  verifyFetches?: boolean;
+  /** The run's record and stage as it goes (newRun()); a signal may need them before runBoard returns. */
+  run?: RunInProgress;
 }
 
-/** Boots the board once per system the suites need, runs the suites against it and returns the run's record. */
-export async function runBoard(options: RunBoardOptions): Promise<RunRecord> {
+/** A run as it goes: its record, filled in as boots end, and the stage the board is in. */
+export interface RunInProgress {
+  record: RunRecord;
+  /** The console wait in progress or last begun, e.g. "xen: create domU 1 of 2"; 'prepare' before any. */
+  stage(): string;
+}
+
+export function newRun(board: string, suites: readonly SuiteDefinition[]): RunInProgress {
   const record: RunRecord = {
-    board: options.board.name,
+    board,
     system: '',
-    suites: options.suites.map((s) => s.name),
+    suites: suites.map((s) => s.name),
     startedAt: new Date().toISOString(),
     finishedAt: '',
     passed: false,
@@ -46,37 +56,64 @@ export async function runBoard(options: RunBoardOptions): Promise<RunRecord> {
     domains: [],
     figures: {},
   };
-  for (const [systemFile, suites] of groupBySystem(options)) {
-    const system = loadSystemFile(systemFile);
-    record.system = [record.system, system.name].filter(Boolean).join(', ');
-    try {
-      await runSystem(options, system, suites, record);
-    } catch (err) {
-      record.failure ??= { stage: stageOf(err), message: describeError(err) };
-    }
-  }
+  return { record, stage: () => 'prepare' };
+}
+
+/** The record of a run stopped from outside (a signal, a crash): failed, in the stage it was in. */
+export function stoppedRun(run: RunInProgress, why: string): RunRecord {
+  const { record } = run;
+  record.failure ??= { stage: run.stage(), message: `the run was stopped: ${why}` };
+  return finish(record);
+}
+
+function finish(record: RunRecord): RunRecord {
   record.finishedAt = new Date().toISOString();
   record.passed = !record.failure && record.tests.length > 0 && record.tests.every((t) => t.state !== 'failed');
   return record;
 }
 
-async function runSystem(options: RunBoardOptions, system: SystemSpec, suites: SuiteDefinition[], record: RunRecord): Promise<void> {
+/** Boots the board once per system the suites need, runs the suites against it and returns the run's record. */
+export async function runBoard(options: RunBoardOptions): Promise<RunRecord> {
+  const run = options.run ?? newRun(options.board.name, options.suites);
+  const { record } = run;
+  for (const [systemFile, suites] of groupBySystem(options)) {
+    const system = loadSystemFile(systemFile);
+    record.system = [record.system, system.name].filter(Boolean).join(', ');
+    try {
+      await runSystem(options, system, suites, run);
+    } catch (err) {
+      record.failure ??= { stage: stageOf(err), message: describeError(err) };
+    }
+  }
+  return finish(record);
+}
+
+async function runSystem(options: RunBoardOptions, system: SystemSpec, suites: SuiteDefinition[], run: RunInProgress): Promise<void> {
+  const { record } = run;
   const opened = await openBoardSession(options, system);
   const { session, plan } = opened;
   let ssh: SshClient | undefined;
-  options.onStopper?.(opened.close);
+  run.stage = () => session.console.stage ?? 'prepare';
+  let recorded = false;
+  // At the end of the boot, or when a signal stops the run first: powered off, then recorded once.
+  const stop = async () => {
+    await opened.close();
+    if (!recorded) recordBoot(session, record, system.name);
+    recorded = true;
+  };
+  options.onStopper?.(stop);
   try {
     const strategy = new BootStrategy(session, plan);
     const figures: Record<string, number> = {};
     ssh = dom0SshClient(options.board, system, options.reportDir);
     setSuiteContext({ session, strategy, system, plan, figures, ssh });
-    record.tests.push(...(await runMocha(suites)));
+    // Into the record as each test ends, so a run stopped midway still reports the tests done.
+    await runMocha(suites, record.tests);
     Object.assign(record.figures!, figures);
   } finally {
     setSuiteContext(undefined);
     await ssh?.close();
-    await opened.close();
-    recordBoot(session, record, system.name);
+    await stop();
   }
 }
 
@@ -95,7 +132,13 @@ export async function openBoardSession(options: Omit<RunBoardOptions, 'suites'>,
   const tftpRoot = join(options.reportDir, 'tftp');
   mkdirSync(tftpRoot, { recursive: true });
   const plan = await prepareBoot(options, system, tftpRoot);
-  const session = new BoardSession(options.board, { reportDir: options.reportDir, log: options.log, conswitchKey: plan.conswitchKey, hasDom0: !!plan.dom0 });
+  const session = new BoardSession(options.board, {
+    reportDir: options.reportDir,
+    log: options.log,
+    conswitchKey: plan.conswitchKey,
+    hasDom0: !!plan.dom0,
+    verifyFetches: options.verifyFetches,
+  });
   const tftp = startTftp(session, tftpRoot, join(options.reportDir, 'tftp.log'));
   let closed: Promise<void> | undefined;
   // Idempotent: the run, Ctrl-C and a failed start may all ask.
@@ -153,13 +196,11 @@ export function startTftp(session: BoardSession, root: string, logFile: string):
   });
 }
 
-async function runMocha(suites: SuiteDefinition[]): Promise<TestRecord[]> {
-  const tests: TestRecord[] = [];
+async function runMocha(suites: SuiteDefinition[], tests: TestRecord[]): Promise<void> {
   const mocha = new Mocha({ reporter: makeCollectingReporter(tests), timeout: 120000 });
   for (const suite of suites) for (const file of suite.files) mocha.addFile(file);
   await mocha.loadFilesAsync();
   await new Promise<void>((resolve) => mocha.run(() => resolve()));
-  return tests;
 }
 
 function groupBySystem(options: RunBoardOptions): Map<string, SuiteDefinition[]> {

@@ -13,6 +13,8 @@ export interface VirtualLanOptions {
   /** Idle guest flows are forgotten after this long. Default 60 s. */
   flowIdleMs?: number;
   log?: (line: string) => void;
+  /** Fault injection: given each frame's number (from 1) on its way to the board, true loses it. */
+  loseFrame?: (n: number) => boolean;
 }
 
 /** A locally administered MAC for the lab host. */
@@ -46,6 +48,8 @@ export class VirtualLan {
   private readonly flows = new Map<string, Flow>();
   private sweeper?: NodeJS.Timeout;
   private port = 0;
+  /** Frames sent to the board, and of those, lost on purpose (loseFrame). */
+  readonly counts = { toBoard: 0, lost: 0 };
 
   constructor(private readonly options: VirtualLanOptions) {}
 
@@ -145,7 +149,12 @@ export class VirtualLan {
   }
 
   private send(to: Buffer, type: number, payload: Buffer): void {
-    if (this.link) this.outbox.send(f.packEthernet(to, HOST_MAC, type, payload));
+    if (!this.link) return;
+    if (this.options.loseFrame?.(++this.counts.toBoard)) {
+      this.counts.lost++;
+      return;
+    }
+    this.outbox.send(f.packEthernet(to, HOST_MAC, type, payload));
   }
 
   private sweep(): void {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Console } from '../../harness/console/console.ts';
 import { Transcript } from '../../harness/console/transcript.ts';
-import { ConsoleFailureError, ConsoleTimeoutError } from '../../harness/errors.ts';
+import { BoardFaultError, ConsoleFailureError, ConsoleTimeoutError } from '../../harness/errors.ts';
 import { MemoryTransport } from '../support/memory-transport.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
 
@@ -22,6 +22,22 @@ describe('console expect engine', function () {
     transport.emit('ny key to stop autoboot');
     const m = await wait;
     assert.equal(m.before, 'U-Boot 2023.01\r\n');
+  });
+
+  it('a halt fails the wait in progress at once and every later one, naming each stage, until resumed', async function () {
+    transport.emit('(XEN) Xen version 4.17\r\n');
+    const started = performance.now();
+    const wait = con.expect('never', { stage: 'xen: banner', timeoutMs: 60000 });
+    con.halt('the board lost power: QEMU exited unasked (signal SIGKILL)');
+    const err = await wait.then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof BoardFaultError);
+    assert.ok(performance.now() - started < 1000, 'not after the wait timed out');
+    assert.match(err.message, /Board fault in stage 'xen: banner' on board b1: the board lost power: QEMU exited unasked/);
+    assert.deepEqual(err.lastLines, ['(XEN) Xen version 4.17']);
+    await assert.rejects(con.expect('x', { stage: 'later', timeoutMs: 60000 }), /Board fault in stage 'later'/);
+    con.resume();
+    transport.emit('x');
+    await con.expect('x', { stage: 'after power-on', timeoutMs: 100 });
   });
 
   it('sees text that arrived before the wait started, once', async function () {

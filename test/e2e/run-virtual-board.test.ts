@@ -1,33 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunRecord } from '../../harness/report/record.ts';
+import { hil, qemuRunning } from '../support/hil-cli.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
-
-const HIL = fileURLToPath(new URL('../../harness/cli/hil.js', import.meta.url));
-
-/** Runs the real CLI; resolves with its exit code and output. */
-function hil(args: string[], opts: { onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [HIL, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      opts.onStderr?.(stderr, child);
-    });
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
-
-/** Whether a QEMU whose serial line lives in this report folder is still running. */
-function qemuRunning(reportDir: string): Promise<boolean> {
-  const ps = spawn('pgrep', ['-f', `qemu-system-aarch64.*${join(reportDir, 'board')}`]);
-  return new Promise<boolean>((r) => ps.on('exit', (code) => r(code === 0)));
-}
 
 describe('hil run on the virtual board @e2e', function () {
   this.timeout(300000);
@@ -80,7 +56,7 @@ describe('hil run on the virtual board @e2e', function () {
     const record = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunRecord;
     assert.deepEqual(record.tests.map((t) => [t.suite, t.state]), [['expected failures', 'passed']]);
     assert.match(readFileSync(join(reportDir, 'console/raw.log'), 'latin1'), /Panic on CPU 0:\r?\n[^\n]*At the moment, Xenstore support requires dom0 to be present/);
-    assert.equal(await qemuRunning(reportDir), false, 'QEMU is still running after the failed boot');
+    assert.equal(await qemuRunning(join(reportDir, 'board')), false, 'QEMU is still running after the failed boot');
   });
 
   it('on Ctrl-C powers the board off, keeps the transcript and exits non-zero @e2e', async function () {
@@ -97,6 +73,11 @@ describe('hil run on the virtual board @e2e', function () {
     assert.ok(sent, `never reached the TFTP stage:\n${r.stderr}`);
     assert.equal(r.code, 130, r.stderr);
     assert.match(readFileSync(join(reportDir, 'console/raw.log'), 'latin1'), /U-Boot 20\d\d[\s\S]*\[hil\+?\] power off/);
-    assert.equal(await qemuRunning(reportDir), false, 'QEMU is still running after Ctrl-C');
+    assert.equal(await qemuRunning(join(reportDir, 'board')), false, 'QEMU is still running after Ctrl-C');
+    const record = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunRecord;
+    assert.equal(record.passed, false);
+    assert.match(record.failure?.stage ?? '', /^uboot: tftp /, 'the report names the stage the board was in');
+    assert.match(record.failure?.message ?? '', /stopped: SIGINT/);
+    assert.ok(record.timeline.some((m) => m.mark === 'power-on'), "the stopped boot's timeline is in the report");
   });
 });

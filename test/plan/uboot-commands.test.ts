@@ -44,9 +44,9 @@ describe('plan: U-Boot commands', function () {
       ],
     );
     assert.deepEqual(
-      planCommands(p).slice(0, 11),
+      planCommands(p).slice(0, 12),
       [
-        ...['setenv ipaddr 10.0.2.15', 'setenv serverip 10.0.2.2', 'setenv netmask 255.255.255.0', 'setenv tftpblocksize 1468', 'setenv tftpwindowsize 8'],
+        ...['setenv ipaddr 10.0.2.15', 'setenv serverip 10.0.2.2', 'setenv netmask 255.255.255.0', 'setenv tftpblocksize 1468', 'setenv tftpwindowsize 8', 'setenv tftptimeout 1000'],
         ...['tftpb 0x40200000 virt.dtb', 'tftpb 0x40400000 xen', 'tftpb 0x40600000 linux', 'tftpb 0x40a00000 domu-initramfs', 'fdt addr 0x40200000', 'fdt resize 0x10000'],
       ],
     );
@@ -106,7 +106,7 @@ describe('plan: U-Boot commands', function () {
   it('sets the network up as the board reaches the lab: the profile by default, the lab file when it says otherwise', function () {
     const dhcp = plan(TWO_DOMUS, { network: { mode: 'dhcp', serverip: '192.0.2.1' } });
     const network = dhcp.steps.filter((s) => s.stage === NETWORK_STAGE);
-    assert.deepEqual(network.map((s) => s.command), ['setenv autoload no', 'dhcp', 'setenv serverip 192.0.2.1', 'setenv tftpblocksize 1468', 'setenv tftpwindowsize 8']);
+    assert.deepEqual(network.map((s) => s.command), ['setenv autoload no', 'dhcp', 'setenv serverip 192.0.2.1', 'setenv tftpblocksize 1468', 'setenv tftpwindowsize 8', 'setenv tftptimeout 1000']);
     assert.ok(network[1].timeoutMs > network[0].timeoutMs, 'dhcp waits for a lease');
     assert.equal(dhcp.steps.indexOf(network.at(-1)!), network.length - 1, 'network first');
   });
@@ -176,6 +176,18 @@ describe('plan: U-Boot commands', function () {
   it('on a GICv2 board more than 8 vCPUs is refused', function () {
     const board = qemuBoard({ xen: { consoleArgs: 'console=dtuart', gicVersion: 2 } });
     assert.equal(refused(TWO_DOMUS.replace('vcpus: 2', 'vcpus: 9'), { board }).field, 'domus[1].vcpus');
+  });
+
+  it("refuses domains whose memory adds up to more than the board's RAM, naming the file, the domains and the figures", function () {
+    const system = `dom0:\n  kernel: linux\n  memory: 512M\n  vcpus: 1\n${TWO_DOMUS.replace(/^name.*\n/, '').replace('memory: 128M', 'memory: 512M')}`;
+    const board = qemuBoard({ ramMiB: 1024 });
+    const err = refused(system, { board });
+    assert.equal(err.file, 'sys.yaml');
+    assert.equal(err.field, 'domus[1].memory');
+    assert.equal(err.line, 18);
+    assert.match(err.message, /the domains need 1280M of memory \(dom0 512M, alpha 256M, beta 512M\), more than the 1024M of RAM test-qemu-virt has/);
+    assert.ok(plan(system.replace('memory: 512M\n    vcpus: 2', 'memory: 256M\n    vcpus: 2'), { board }), 'exactly the RAM is not refused here');
+    assert.ok(plan(`expect:\n  failure: "Failed to allocate"\n${system}`, { board }), 'a system that must fail may ask for too much');
   });
 
   it('renders a script whose every line hush reads, comments first', function () {
