@@ -46,6 +46,12 @@ export const suites: readonly SuiteDefinition[] = [
     files: [here('./expected-failures/expected-failure.test.ts')],
     system: here('./systems/enhanced-without-dom0.yaml'),
   },
+  {
+    name: 'module-sizes',
+    description: "A module's reg size that is not its file's (a ramdisk cut short): the domU does not come up, and the failure names it and the module",
+    files: [here('./expected-failures/expected-failure.test.ts')],
+    system: here('./systems/ramdisk-too-short.yaml'),
+  },
 ];
 
 export function findSuite(name: string): SuiteDefinition | undefined {

@@ -39,6 +39,8 @@ export interface DomUSpec {
   enhanced: boolean;
   /** Partial device tree for device passthrough (multiboot,device-tree module). */
   passthrough?: string;
+  /** Bytes added to a module's true size in its `reg` (breaking the exact-size rule on purpose). */
+  regSizeDelta?: { kernel?: number; ramdisk?: number };
 }
 
 /** A validated system file. */

@@ -74,6 +74,11 @@ const domuShape = {
   vpl011: z.boolean().default(true),
   enhanced: z.boolean().default(false),
   passthrough: artifact.optional(),
+  /**
+   * For breaking the exact-size rule on purpose (a test of what Xen and the guest then do): the
+   * module's `reg` size is its file's size plus this many bytes (negative: shorter).
+   */
+  regSizeDelta: z.strictObject({ kernel: z.number().int().optional(), ramdisk: z.number().int().optional() }).optional(),
 };
 
 const systemShape = {

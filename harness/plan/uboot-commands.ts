@@ -77,17 +77,19 @@ export function buildBootPlan(system: SystemSpec, opts: BootPlanOptions): BootPl
   } catch (err) {
     throw notEnoughMemory(system, board, err);
   }
-  const module = (use: FileUse | undefined, bootargs?: string, bootargsField?: string): DtModule[] => {
+  const module = (use: FileUse | undefined, bootargs?: string, bootargsField?: string, sizeDelta?: Partial<Record<DtModule['kind'], number>>): DtModule[] => {
     if (!use) return [];
     const { address, size } = at.get(use.key)!;
-    return [{ kind: use.kind, address, size, ...(use.kind === 'kernel' && bootargs ? { bootargs, bootargsField } : {}) }];
+    return [{ kind: use.kind, address, size: size + (sizeDelta?.[use.kind] ?? 0), ...(use.kind === 'kernel' && bootargs ? { bootargs, bootargsField } : {}) }];
   };
+  const domuModules = (i: number, bootargs?: string) =>
+    uses.domus[i].flatMap((u) => module(u, bootargs, bootargs === undefined ? undefined : `domus[${i}].bootargs`, system.domus[i].regSizeDelta));
   const dtbAddress = at.get(uses.dt)!.address;
   const xenAddress = at.get(uses.xen)!.address;
   const xenBootargs = xenCommandLine(system, board);
   const domains = system.domus.map((d, i) => ({
     ...plannedDomain(d),
-    modules: uses.domus[i].flatMap((u) => module(u)).map(({ kind, address, size }) => ({ kind, address, size })),
+    modules: domuModules(i).map(({ kind, address, size }) => ({ kind, address, size })),
   }));
   const dom0 = system.dom0 && { vcpus: system.dom0.vcpus, memoryKb: system.dom0.memoryKb, bootargs: dom0CommandLine(system.dom0, board) };
   const files = [...table.files.values()].map((f) => ({ tftpName: f.tftpName, path: f.path, address: at.get(f.path)!.address, size: f.size }));
@@ -102,7 +104,7 @@ export function buildBootPlan(system: SystemSpec, opts: BootPlanOptions): BootPl
       addressCells: board.loadWindow.end > 2 ** 32 ? 2 : 1,
       xenBootargs,
       dom0Modules: uses.dom0.flatMap((u) => module(u, dom0?.bootargs, 'dom0.bootargs')),
-      domains: domains.map((d, i) => ({ ...d, modules: uses.domus[i].flatMap((u) => module(u, d.bootargs, `domus[${i}].bootargs`)) })),
+      domains: domains.map((d, i) => ({ ...d, modules: domuModules(i, d.bootargs) })),
     }),
     // Boot with the DT where the plan put it, room to grow included: without this U-Boot copies it
     // to an address its allocator picks (top of RAM on the virtual board), blind to Xen's modules.

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Mocha from 'mocha';
 import type { ImageSet } from '../../images/recipe.ts';
 import { resolveArtifact } from '../../images/recipe.ts';
@@ -196,10 +197,20 @@ export function startTftp(session: BoardSession, root: string, logFile: string):
   });
 }
 
+/** Counts the Mocha runs of this process: each imports its suite files afresh (see runMocha). */
+let mochaRuns = 0;
+
 async function runMocha(suites: SuiteDefinition[], tests: TestRecord[]): Promise<void> {
   const mocha = new Mocha({ reporter: makeCollectingReporter(tests), timeout: 120000 });
-  for (const suite of suites) for (const file of suite.files) mocha.addFile(file);
-  await mocha.loadFilesAsync();
+  // A file imported once is not run again by import() (the module cache): a file shared by two
+  // suites that boot different systems, or a second run in this process, would define no tests.
+  // So each run imports its files under a URL of its own, as Mocha's loader would otherwise.
+  const run = ++mochaRuns;
+  for (const file of [...new Set(suites.flatMap((s) => s.files))]) {
+    mocha.suite.emit('pre-require', globalThis, file, mocha);
+    await import(`${pathToFileURL(file).href}?hil-run=${run}`);
+    mocha.suite.emit('post-require', globalThis, file, mocha);
+  }
   await new Promise<void>((resolve) => mocha.run(() => resolve()));
 }
 

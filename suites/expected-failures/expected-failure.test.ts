@@ -23,5 +23,7 @@ describe('expected failures', function () {
     const said = await pollUntil(() => (readFileSync(session.transcript.path, 'latin1').includes(expected) ? true : undefined), REASON_MS);
     assert.ok(said, `the boot failed in stage '${err.stage}' with "${err.matched}", but the console never said "${expected}"`);
     assert.match(err.stage, /^xen: |^domU /, 'the stage names Xen or the domain');
+    // A guest that cannot unpack its ramdisk is told of with the module behind it.
+    if (/Initramfs/.test(expected)) assert.match(err.matched, /its ramdisk module@[0-9a-f]+, reg size \d+ bytes, file \S+ of \d+ bytes/);
   });
 });

@@ -68,6 +68,14 @@ describe('plan: U-Boot commands', function () {
     );
   });
 
+  it("with regSizeDelta, gives that domU's module a reg size off its file's on purpose, and loads the file whole", function () {
+    const p = plan(TWO_DOMUS.replace('    vpl011: false', '    vpl011: false\n    regSizeDelta: { ramdisk: -4096 }'));
+    assert.ok(planCommands(p).includes('fdt set /chosen/domU-beta/module@40a00000 reg <0x40a00000 0x12c687>'), 'beta: 4096 bytes short');
+    assert.ok(planCommands(p).includes('fdt set /chosen/domU-alpha/module@40a00000 reg <0x40a00000 0x12d687>'), 'alpha: exact');
+    assert.equal(p.domains[1].modules.find((m) => m.kind === 'ramdisk')?.size, 0x12c687);
+    assert.equal(p.files.find((f) => f.tftpName === 'domu-initramfs')?.size, 0x12d687);
+  });
+
   it("reserves Xen's whole image_size (bss) before the next file", function () {
     files.xen = makeArm64Image(dir, 'big-xen', 983048, 3 * MiB + 5);
     const p = plan(TWO_DOMUS);
