@@ -11,7 +11,8 @@ const REASON_MS = 5000;
  * A system that the document says cannot work, booted on purpose: its file declares the failure it
  * expects (`expect.failure`), and the check is that the boot stops with exactly that, and says where.
  */
-describe('expected failures', function () {
+// Named after the system, as several suites boot one of their own with this file.
+describe(`expected failures: ${suiteContext().system.name}`, function () {
   it("a system declared to fail stops its boot with the failure it declares, in the stage it happens", async function () {
     this.timeout(0); // every stage of the boot has its own timeout
     const { strategy, system, session } = suiteContext();
