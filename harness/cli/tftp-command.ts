@@ -17,6 +17,6 @@ export async function tftpCommand(args: string[]): Promise<number> {
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   process.once('SIGTERM', () => abort.abort());
-  await serveCommand({ dir: values.dir, host: values.host, port, out: process.stdout, signal: abort.signal });
+  await serveCommand({ dir: values.dir, host: values.host, port, out: process.stdout, err: process.stderr, signal: abort.signal });
   return 0;
 }

@@ -24,31 +24,37 @@ function intOption(value: string | undefined): number | undefined {
   return Number(value.trim());
 }
 
-/**
- * @param requested option names lower-cased, as parsed from the RRQ
- * @param size the number of bytes that will be sent (for tsize)
- * @param defaultTimeoutMs used unless the client asks for a valid `timeout`
- */
-export function negotiate(requested: Map<string, string>, size: number, defaultTimeoutMs: number): Negotiated {
+export interface NegotiateOptions {
+  /** The number of bytes that will be sent (for tsize). */
+  size: number;
+  /** Used unless the client asks for a valid `timeout` no longer than maxTimeoutS. */
+  timeoutMs: number;
+  /** The longest `timeout` accepted, in seconds. */
+  maxTimeoutS: number;
+}
+
+/** @param requested option names lower-cased, as parsed from the RRQ */
+export function negotiate(requested: Map<string, string>, o: NegotiateOptions): Negotiated {
   const oack: Record<string, string> = {};
   let blksize = DEFAULT_BLKSIZE;
   let windowsize = 1;
-  let timeoutMs = defaultTimeoutMs;
+  let timeoutMs = o.timeoutMs;
 
   const b = intOption(requested.get('blksize'));
   if (b !== undefined && b >= MIN_BLKSIZE) {
     blksize = Math.min(b, MAX_BLKSIZE);
     oack.blksize = String(blksize);
   }
-  // RFC 2349: seconds, 1..255.
+  // RFC 2349: seconds, 1..255, and the OACK must repeat the client's value: one above our cap
+  // cannot be lowered, only left out (the server's own timeout then applies).
   const t = intOption(requested.get('timeout'));
-  if (t !== undefined && t >= 1 && t <= 255) {
+  if (t !== undefined && t >= 1 && t <= Math.min(255, o.maxTimeoutS)) {
     timeoutMs = t * 1000;
     oack.timeout = String(t);
   }
   // RFC 2349: the client sends 0 in a read request; the server answers with the size. Not for an
   // empty file: curl 7.88 aborts on "tsize 0" in an OACK (atftpd sends it, and curl fails there).
-  if (requested.has('tsize') && size > 0) oack.tsize = String(size);
+  if (requested.has('tsize') && o.size > 0) oack.tsize = String(o.size);
   const w = intOption(requested.get('windowsize'));
   if (w !== undefined && w >= 1) {
     windowsize = Math.min(w, MAX_WINDOWSIZE);

@@ -11,21 +11,25 @@ export function formatTransfer(s: TransferStats): string {
 
 /**
  * `hil tftp serve --dir DIR [--host ADDR] [--port N]`: serves DIR read-only and prints a line per
- * transfer until `signal` aborts (then transfers in progress are aborted and it resolves).
- * The first line says where it listens, so port 0 (any free port) can be used.
+ * transfer to `out` until `signal` aborts (then transfers in progress are aborted and it resolves).
+ * The first line says where it listens, so port 0 (any free port) can be used. Refusals and
+ * malformed or stray packets go to `err`, one line each, rate-limited per client.
  */
 export async function serveCommand(opts: {
   dir: string;
   host?: string;
   port?: number;
   out: NodeJS.WritableStream;
+  err?: NodeJS.WritableStream;
   signal?: AbortSignal;
 }): Promise<void> {
+  const err = opts.err;
   const server = new TftpServer({
     root: opts.dir,
     host: opts.host,
     port: opts.port,
     onTransfer: (s) => opts.out.write(formatTransfer(s) + '\n'),
+    warn: err && ((line) => err.write(line + '\n')),
   });
   const { address, port } = await server.listen();
   opts.out.write(`TFTP serving ${opts.dir} (read-only) on ${address}:${port}; stop with Ctrl-C\n`);

@@ -1,5 +1,6 @@
-import type { Socket } from 'node:dgram';
+import type { RemoteInfo, Socket } from 'node:dgram';
 import { ErrorCode, Opcode, packError, parsePacket, TftpPacketError, writeDataHeader } from './packet.ts';
+import { shown } from './shown.ts';
 import type { BlockSource } from './source.ts';
 
 /** One finished read transfer; the fields match TransferRecord in harness/report/record.ts. */
@@ -18,6 +19,11 @@ export interface TransferStats {
 export interface ReadTransferOptions {
   /** Bound to an ephemeral port (our TID) and connected to the client's address and port. */
   socket: Socket;
+  /**
+   * Bound to the same port, not connected: the kernel hands it what anyone but the client sends
+   * to our TID (the connected socket takes the client's), which gets ERROR 5 (transferSockets in bind.ts).
+   */
+  strays?: Socket;
   source: BlockSource;
   file: string;
   client: string;
@@ -30,7 +36,11 @@ export interface ReadTransferOptions {
   oack?: Buffer;
   /** performance.now() when the request arrived. */
   startedAt: number;
+  /** The longest the transfer may run from startedAt; then it is aborted with an ERROR. */
+  maxMs: number;
   log: (line: string) => void;
+  /** For what a peer sends that is ignored or refused, rate-limited per `address`. */
+  warn: (address: string, line: string) => void;
 }
 
 /**
@@ -54,6 +64,7 @@ export class ReadTransfer {
   private timeouts = 0;
   private retransmits = 0;
   private timer?: NodeJS.Timeout;
+  private deadline?: NodeJS.Timeout;
   private sentAt = 0;
   private spare?: Buffer;
   /** The blocks sent by the last sendWindow(), and whether any had been sent before. */
@@ -73,6 +84,12 @@ export class ReadTransfer {
     this.o.socket.on('message', (msg: Buffer) => this.onMessage(msg));
     // On a connected socket an ICMP port-unreachable surfaces here: the client has gone.
     this.o.socket.on('error', (err) => this.finish(`socket error (client gone?): ${err.message}`));
+    this.o.strays?.on('message', (msg, rinfo) => this.onStray(msg, rinfo));
+    this.o.strays?.on('error', (err) => this.o.log(`tftp: ${this.o.client}: stray-datagram socket: ${err.message}`));
+    // A client that ACKs each block just before it would be resent could hold its slot and
+    // memory for ever; no transfer runs longer than maxMs, whatever its pace.
+    const left = Math.max(0, this.o.maxMs - (performance.now() - this.o.startedAt));
+    this.deadline = setTimeout(() => this.abort(`took longer than ${this.o.maxMs / 1000} s, the most a transfer may run`), left);
     if (this.o.oack) {
       this.o.socket.send(this.o.oack);
       this.arm();
@@ -92,10 +109,34 @@ export class ReadTransfer {
       packet = parsePacket(msg);
     } catch (err) {
       if (!(err instanceof TftpPacketError)) throw err;
-      return this.o.log(`tftp: ${this.o.client} ${this.o.file}: ignored malformed packet: ${err.message}`);
+      return this.o.warn(this.address, `tftp: ${this.o.client} '${shown(this.o.file)}': ignored malformed packet: ${err.message}`);
     }
-    if (packet.op === Opcode.ERROR) this.finish(`client sent ERROR ${packet.code}: ${packet.message}`);
+    if (packet.op === Opcode.ERROR) this.finish(`client sent ERROR ${packet.code}: ${shown(packet.message)}`);
     else this.abort(`unexpected opcode ${packet.op} during a read transfer`, ErrorCode.ILLEGAL_OPERATION);
+  }
+
+  /**
+   * RFC 1350: a packet from another address or port than the client's "should be discarded ...
+   * An error packet should be sent to the source of the incorrect packet, while not disturbing
+   * the transfer." Not in answer to an ERROR (two peers could answer each other for ever), nor
+   * to port 0, which cannot be sent to.
+   */
+  private onStray(msg: Buffer, rinfo: RemoteInfo): void {
+    if (this.over) return;
+    const from = `${rinfo.address}:${rinfo.port}`;
+    const isError = msg.length >= 2 && msg.readUInt16BE(0) === Opcode.ERROR;
+    const answer = !isError && rinfo.port !== 0;
+    this.o.warn(rinfo.address, `tftp: ${from}: datagram to the transfer of '${shown(this.o.file)}' to ${this.o.client}: unknown transfer ID${answer ? ', answered ERROR 5' : ''}`);
+    if (!answer) return;
+    try {
+      this.o.strays?.send(packError(ErrorCode.UNKNOWN_TID, 'Unknown transfer ID'), rinfo.port, rinfo.address, () => undefined);
+    } catch {
+      // the socket closed under us: the transfer is ending
+    }
+  }
+
+  private get address(): string {
+    return this.o.client.slice(0, this.o.client.lastIndexOf(':'));
   }
 
   private onAck(wire: number): void {
@@ -180,26 +221,28 @@ export class ReadTransfer {
     }
   }
 
-  private stopTimer(): void {
+  private stopTimers(): void {
     if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.deadline);
   }
 
   /** Ends the transfer once; a final ERROR packet goes out before the socket closes. */
   private finish(error?: string, errorPacket?: Buffer): void {
     if (this.over) return;
     this.over = true;
-    this.stopTimer();
-    const { socket, source, blksize } = this.o;
-    const close = () => {
+    this.stopTimers();
+    const { socket, strays, source, blksize } = this.o;
+    const close = (s = socket) => {
       try {
-        socket.close();
+        s.close();
       } catch {
         // already closed
       }
     };
+    if (strays) close(strays);
     if (errorPacket) {
       try {
-        socket.send(errorPacket, close);
+        socket.send(errorPacket, () => close());
       } catch {
         close();
       }

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { Opcode, packRequest } from '../../harness/tftp/packet.ts';
+import path from 'node:path';
+import { ErrorCode, Opcode, packAck, packError, packRequest } from '../../harness/tftp/packet.ts';
+import { pollUntil } from '../../harness/util/deadline.ts';
 import { requireOrSkip } from '../support/requirements.ts';
 import { sha256File, tftpHpaGet } from './clients.ts';
-import { startFixture, type Fixture } from './fixture.ts';
-import path from 'node:path';
+import { lastTransfer, startFixture, type Fixture } from './fixture.ts';
+import { RawClient } from './raw-client.ts';
 
 /**
  * Sends one UDP datagram to 127.0.0.1:`port` with a source port of our choosing, 0 included, which no
@@ -39,5 +41,52 @@ describe('tftp server on a hostile LAN', function () {
     const r = await tftpHpaGet(fx.port, 'kernel', out);
     assert.equal(r.errorCode, undefined, r.output);
     assert.equal(await sha256File(out), await sha256File(path.join(fx.root, 'kernel')));
+  });
+
+  it('a datagram to a transfer from another port or address gets ERROR 5 "Unknown transfer ID"; the transfer goes on', async () => {
+    const client = await RawClient.open();
+    const samePort = await RawClient.open(); // same address, another port
+    const otherAddress = await RawClient.open('127.0.0.2');
+    try {
+      client.send(packRequest(Opcode.RRQ, 'kernel', 'octet', { blksize: 60000 }), fx.port);
+      const oack = await client.next();
+      assert.equal(oack.packet.op, Opcode.OACK);
+      for (const stranger of [samePort, otherAddress]) {
+        stranger.send(packAck(0), oack.port);
+        const p = (await stranger.next()).packet;
+        assert.ok(p.op === Opcode.ERROR && p.code === ErrorCode.UNKNOWN_TID && p.message === 'Unknown transfer ID', JSON.stringify(p));
+        stranger.send(packError(0, 'an ERROR is not answered'), oack.port);
+      }
+      client.send(packAck(0), oack.port);
+      for (let block = 1; block <= 4; block++) {
+        const d = await client.next();
+        assert.ok(d.packet.op === Opcode.DATA && d.packet.block === block && d.port === oack.port, JSON.stringify(d).slice(0, 200));
+        client.send(packAck(block), oack.port);
+      }
+      assert.deepEqual([...(await samePort.collect(100)), ...(await otherAddress.collect(0))], [], 'an ERROR from a stranger gets no answer');
+      const t = await lastTransfer(fx.server);
+      assert.deepEqual([t.ok, t.bytes, t.retransmits], [true, 200000, 0]);
+      assert.ok(fx.log.some((l) => /127\.0\.0\.2:\d+: datagram to the transfer of 'kernel' to 127\.0\.0\.1:\d+: unknown transfer ID, answered ERROR 5/.test(l)), fx.log.join('\n'));
+    } finally {
+      await Promise.all([client.close(), samePort.close(), otherAddress.close()]);
+    }
+  });
+
+  it('a flood of malformed datagrams is logged 5 lines a second per client, then "… N more suppressed"', async () => {
+    const flood = await RawClient.open('127.0.0.5');
+    const other = await RawClient.open('127.0.0.6');
+    try {
+      for (let i = 0; i < 100; i++) flood.send(Buffer.from([0, 0x63, i]), fx.port);
+      other.send(Buffer.from([0, 0x63]), fx.port);
+      const replies = await flood.collect(200);
+      assert.equal(replies.length, 100, 'each is still answered with ERROR 4');
+      const lines = () => fx.log.filter((l) => l.startsWith('tftp: 127.0.0.5'));
+      assert.equal(lines().length, 5);
+      assert.ok(fx.log.some((l) => l.startsWith('tftp: 127.0.0.6:') && /malformed request: unknown opcode 99/.test(l)), 'another client has its own share');
+      const summary = await pollUntil(() => lines().find((l) => /suppressed/.test(l)), 2500, [50]);
+      assert.equal(summary, 'tftp: 127.0.0.5: … 95 more suppressed (at most 5 lines a second per address)');
+    } finally {
+      await Promise.all([flood.close(), other.close()]);
+    }
   });
 });

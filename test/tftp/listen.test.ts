@@ -9,7 +9,7 @@ import { HilError } from '../../harness/errors.ts';
 import { serveCommand } from '../../harness/tftp/serve-command.ts';
 import { TftpServer } from '../../harness/tftp/server.ts';
 import { pollUntil } from '../../harness/util/deadline.ts';
-import { tftpHpaGet } from './clients.ts';
+import { tftpHpaGet, tftpHpaPut } from './clients.ts';
 import { requireOrSkip } from '../support/requirements.ts';
 
 describe('tftp server start-up errors and the serve command', function () {
@@ -72,5 +72,25 @@ describe('tftp server start-up errors and the serve command', function () {
     await tftpHpaGet(port, 'Image', path.join(dir, 'got2'), { killAfterMs: 1500 });
     const got = await stat(path.join(dir, 'got2')).then((s) => s.size, () => 0);
     assert.notEqual(got, 300_000, 'still serving after abort');
+  });
+
+  it('serveCommand prints refusals to its error stream, one line each, and only transfers to its output', async () => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let text = '';
+    let errors = '';
+    out.on('data', (d) => (text += d));
+    err.on('data', (d) => (errors += d));
+    const abort = new AbortController();
+    const done = serveCommand({ dir, port: 0, out, err, signal: abort.signal });
+    const port = Number(await pollUntil(() => /on 127\.0\.0\.1:(\d+);/.exec(text)?.[1], 5000, [10]));
+    await writeFile(path.join(dir, 'upload'), 'data');
+    await tftpHpaPut(port, path.join(dir, 'upload'), 'up');
+    await tftpHpaGet(port, 'nothere', path.join(dir, 'got3'));
+    abort.abort();
+    await done;
+    assert.match(errors, /^tftp: 127\.0\.0\.1:\d+ WRQ 'up' refused: Access violation: this TFTP server is read-only\n/);
+    assert.match(errors, /\ntftp: 127\.0\.0\.1:\d+ RRQ 'nothere' refused: File not found: 'nothere'\n/);
+    assert.doesNotMatch(text, /refused/);
   });
 });

@@ -92,30 +92,36 @@ describe('tftp option negotiation', () => {
   const opts = (o: Record<string, string>) => new Map(Object.entries(o));
 
   it('accepts blksize, timeout, tsize and windowsize and answers them in the OACK', () => {
-    const n = negotiate(opts({ blksize: '1468', timeout: '3', tsize: '0', windowsize: '8' }), 12345, 1000);
+    const n = negotiate(opts({ blksize: '1468', timeout: '3', tsize: '0', windowsize: '8' }), { size: 12345, timeoutMs: 1000, maxTimeoutS: 255 });
     assert.deepEqual(n, { blksize: 1468, windowsize: 8, timeoutMs: 3000, oack: { blksize: '1468', timeout: '3', tsize: '12345', windowsize: '8' } });
   });
 
   it('without options: RFC 1350 defaults and no OACK', () => {
-    assert.deepEqual(negotiate(new Map(), 10, 700), { blksize: 512, windowsize: 1, timeoutMs: 700, oack: undefined });
+    assert.deepEqual(negotiate(new Map(), { size: 10, timeoutMs: 700, maxTimeoutS: 255 }), { blksize: 512, windowsize: 1, timeoutMs: 700, oack: undefined });
   });
 
   it('leaves tsize out for an empty file (curl rejects "tsize 0")', () => {
-    assert.equal(negotiate(opts({ tsize: '0' }), 0, 1000).oack, undefined);
+    assert.equal(negotiate(opts({ tsize: '0' }), { size: 0, timeoutMs: 1000, maxTimeoutS: 255 }).oack, undefined);
   });
 
   it('clamps blksize above 65464 and windowsize above 64', () => {
-    const n = negotiate(opts({ blksize: '100000', windowsize: '65535' }), 0, 1000);
+    const n = negotiate(opts({ blksize: '100000', windowsize: '65535' }), { size: 0, timeoutMs: 1000, maxTimeoutS: 255 });
     assert.equal(n.blksize, 65464);
     assert.equal(n.windowsize, 64);
     assert.deepEqual(n.oack, { blksize: '65464', windowsize: '64' });
   });
 
   it('leaves out of the OACK what is out of range or not a number, and unknown options', () => {
-    const n = negotiate(opts({ blksize: '7', timeout: '0', windowsize: '0', multicast: '', foo: 'bar' }), 5, 1000);
+    const n = negotiate(opts({ blksize: '7', timeout: '0', windowsize: '0', multicast: '', foo: 'bar' }), { size: 5, timeoutMs: 1000, maxTimeoutS: 255 });
     assert.deepEqual(n, { blksize: 512, windowsize: 1, timeoutMs: 1000, oack: undefined });
-    assert.equal(negotiate(opts({ timeout: '256' }), 5, 1000).oack, undefined);
-    assert.equal(negotiate(opts({ blksize: '1e3' }), 5, 1000).oack, undefined);
-    assert.equal(negotiate(opts({ blksize: '8' }), 5, 1000).blksize, 8);
+    assert.equal(negotiate(opts({ timeout: '256' }), { size: 5, timeoutMs: 1000, maxTimeoutS: 255 }).oack, undefined);
+    assert.equal(negotiate(opts({ blksize: '1e3' }), { size: 5, timeoutMs: 1000, maxTimeoutS: 255 }).oack, undefined);
+    assert.equal(negotiate(opts({ blksize: '8' }), { size: 5, timeoutMs: 1000, maxTimeoutS: 255 }).blksize, 8);
+  });
+
+  it('leaves out a timeout above maxTimeoutS: RFC 2349 allows only the same value or none', () => {
+    const n = negotiate(opts({ timeout: '255', blksize: '1024' }), { size: 5, timeoutMs: 1000, maxTimeoutS: 10 });
+    assert.deepEqual(n, { blksize: 1024, windowsize: 1, timeoutMs: 1000, oack: { blksize: '1024' } });
+    assert.equal(negotiate(opts({ timeout: '10' }), { size: 5, timeoutMs: 1000, maxTimeoutS: 10 }).timeoutMs, 10000);
   });
 });

@@ -22,9 +22,10 @@ export class RawClient {
     });
   }
 
-  static async open(): Promise<RawClient> {
+  /** Bound to `address`: any of 127.0.0.0/8 is a client of its own, for per-client limits. */
+  static async open(address = '127.0.0.1'): Promise<RawClient> {
     const socket = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => socket.bind(0, address, resolve));
     return new RawClient(socket);
   }
 
