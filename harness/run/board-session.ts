@@ -1,4 +1,5 @@
 import { MARK } from '../report/marks.ts';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Console } from '../console/console.ts';
 import { Transcript } from '../console/transcript.ts';
@@ -42,6 +43,8 @@ export class BoardSession {
   /** The board's time limits (each knows where it was set). */
   readonly limits: Limits;
   private powered = false;
+  /** Where this session's boots begin in raw.log. */
+  private readonly transcriptStart: number;
   /** Whether the board has printed anything since power-on (a USB adapter may re-enumerate before). */
   private heard = false;
   private silence?: NodeJS.Timeout;
@@ -53,7 +56,9 @@ export class BoardSession {
     readonly options: BoardSessionOptions,
   ) {
     this.limits = board.limits;
-    this.transcript = new Transcript({ path: join(options.reportDir, 'console', 'raw.log'), now: () => this.clock.now() });
+    const transcriptPath = join(options.reportDir, 'console', 'raw.log');
+    this.transcriptStart = existsSync(transcriptPath) ? statSync(transcriptPath).size : 0;
+    this.transcript = new Transcript({ path: transcriptPath, now: () => this.clock.now() });
     this.console = new Console(board.console, { board: board.name, transcript: this.transcript });
     this.uboot = new UBootDriver(this.console, board.profile.uboot);
     this.xen = new XenConsoleModel(() => this.clock.now(), { hasDom0: options.hasDom0 });
@@ -150,6 +155,21 @@ export class BoardSession {
     this.console.onText(heard);
     while (performance.now() - last < quietMs && performance.now() - started < maxMs) await sleep(25);
     this.console.offText(heard);
+  }
+
+  /**
+   * The transcript of this session's boots (raw.log holds every boot of the run, and an earlier
+   * system's boot, with another key or a panic on purpose, must not answer for this one).
+   */
+  sessionTranscript(): string {
+    return readFileSync(this.transcript.path).subarray(this.transcriptStart).toString('latin1');
+  }
+
+  /** The transcript of the last boot only, from its power-on mark. */
+  bootTranscript(): string {
+    const text = this.sessionTranscript();
+    const marks = [...text.matchAll(/^\[\s*-?\d+\.\d{3}\] \[hil\+?\] power on /gm)];
+    return text.slice(marks.at(-1)?.index ?? 0);
   }
 
   /** Milliseconds from power-on for a performance.now() time. */

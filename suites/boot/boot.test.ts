@@ -1,6 +1,5 @@
 import { MARK } from '../../harness/report/marks.ts';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { BOOT_ERRORS } from '../../harness/console/failure-patterns.ts';
 import { buildBootPlan } from '../../harness/plan/uboot-commands.ts';
 import { BootStrategy } from '../../harness/run/boot-strategy.ts';
@@ -73,7 +72,7 @@ describe('boot', function () {
 
   it("each domU sees the host's own GIC version (the document: 'the GIC version is the native version')", async function () {
     const { session, plan } = suiteContext();
-    const host = /GICv(\d) initialization/.exec(readFileSync(session.transcript.path, 'latin1'))?.[1];
+    const host = /GICv(\d) initialization/.exec(session.bootTranscript())?.[1];
     assert.ok(host, "Xen printed no 'GICvN initialization' line");
     for (const planned of plan.domains) {
       const r = await session.domains.domain(planned.name).run("cat /proc/device-tree/*/compatible | tr '\\0' '\\n' | grep gic");
@@ -155,7 +154,7 @@ describe('boot', function () {
 
   it('shows no panic, oops or Xen crash anywhere on the console', function () {
     const { session } = suiteContext();
-    const text = readFileSync(session.transcript.path, 'latin1');
+    const text = session.sessionTranscript();
     const found = BOOT_ERRORS.map((re) => re.exec(text)?.[0]).filter(Boolean);
     assert.deepEqual(found, [], `failure patterns in ${session.transcript.path}`);
   });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { suiteContext } from '../../harness/run/context.ts';
 
 /** How long the wrong switch key is given to move the focus before the test says it did not. */
@@ -20,7 +19,7 @@ describe('console: the switch key, as the system file configures it', function (
 
   it("Xen's end-of-boot focus line names the configured key, and with 'x' keeps the input on Xen", function () {
     const { session, system, plan } = suiteContext();
-    const first = readFileSync(session.transcript.path, 'latin1').matchAll(FOCUS_LINE).next().value;
+    const first = session.bootTranscript().matchAll(FOCUS_LINE).next().value;
     assert.ok(first, 'Xen printed no "*** Serial input to" line');
     const keepsIt = system.xen.conswitch.endsWith('x');
     assert.deepEqual([first[1], first[2]], [keepsIt ? 'Xen' : 'DOM0', plan.conswitchKey], `where the input went at the end of boot (conswitch=${system.xen.conswitch}), and the key Xen names`);

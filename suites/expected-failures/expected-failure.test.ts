@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { ConsoleFailureError } from '../../harness/errors.ts';
 import { suiteContext } from '../../harness/run/context.ts';
 import { pollUntil } from '../../harness/util/deadline.ts';
@@ -21,7 +20,7 @@ describe(`expected failures: ${suiteContext().system.name}`, function () {
     const err = await strategy.transition('booted').then(() => undefined, (e: unknown) => e);
     assert.ok(err, `${system.name} booted, though it declares it must fail with "${expected}"`);
     assert.ok(err instanceof ConsoleFailureError, `the boot stopped, but not on a failure seen on the console: ${String(err)}`);
-    const said = await pollUntil(() => (readFileSync(session.transcript.path, 'latin1').includes(expected) ? true : undefined), REASON_MS);
+    const said = await pollUntil(() => (session.bootTranscript().includes(expected) ? true : undefined), REASON_MS);
     assert.ok(said, `the boot failed in stage '${err.stage}' with "${err.matched}", but the console never said "${expected}"`);
     assert.match(err.stage, /^xen: |^domU /, 'the stage names Xen or the domain');
     // A guest that cannot unpack its ramdisk is told of with the module behind it.

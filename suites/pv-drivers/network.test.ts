@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { BOOT_ERRORS } from '../../harness/console/failure-patterns.ts';
 import { parseXlList } from '../../harness/dom0/xl-output.ts';
 import { pollUntil } from '../../harness/util/deadline.ts';
@@ -80,7 +79,7 @@ describe('pv-drivers: xl network-attach hot-plugs a PV NIC into an enhanced dom0
       assert.ok(b.ctx.session.xen.byName(d.name)?.readyMs, `${d.name} printed its readiness line`);
       assert.notEqual((await b.ssh.run(`xenstore-exists /local/domain/${d.domid}`)).exitCode, 0, `${d.name} has a Xenstore home`);
     }
-    const text = readFileSync(b.ctx.session.transcript.path, 'latin1');
+    const text = b.ctx.session.sessionTranscript();
     assert.deepEqual(BOOT_ERRORS.map((re) => re.exec(text)?.[0]).filter(Boolean), [], 'failure patterns on the console');
   });
 });

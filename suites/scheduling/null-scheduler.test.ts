@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { parseVcpuList, type XlVcpu } from '../../harness/dom0/xl-output.ts';
 import { requireDom0Ssh, suiteContext } from '../../harness/run/context.ts';
 import type { SshClient } from '../../harness/ssh/ssh-client.ts';
@@ -29,7 +28,7 @@ describe('scheduling: sched=null pins each vCPU to a physical CPU of its own', f
     ssh = requireDom0Ssh(ctx);
     // Without the NULL scheduler the checks below could pass by luck, so nothing runs without it.
     const info = await ssh.run('xl info');
-    const missing = /Could not find scheduler: null[^\r\n]*/.exec(readFileSync(ctx.session.transcript.path, 'latin1'));
+    const missing = /Could not find scheduler: null[^\r\n]*/.exec(ctx.session.bootTranscript());
     assert.match(info.stdout, /^xen_scheduler\s*: null$/m, `Xen does not run the NULL scheduler${missing ? `: it said "${missing[0]}" (this Xen is built without CONFIG_SCHED_NULL)` : ''}`);
   });
 

@@ -72,6 +72,7 @@ describe('faults injected on the virtual board @e2e', function () {
     const f = await runFaulted(temp('hil-fault-uboot-'), ['--fault', 'no-uboot', '--limit', 'consoleSilenceMs=4000'], /stage 'uboot: stop autoboot'/);
     assert.equal(f.witness, '', 'the board printed nothing');
     assertComplete(f);
+    assert.ok(f.detectedAfterS >= 3.9 && f.detectedAfterS < 5, `detected ${f.detectedAfterS} s after power-on`);
     figures.push(`no-uboot: ${f.detectedAfterS.toFixed(3)} s after power-on (limit 4 s)`);
   });
 
@@ -91,12 +92,14 @@ describe('faults injected on the virtual board @e2e', function () {
   it('a domU panics: the failure names the domain and its panic @e2e', async function () {
     const f = await runFaulted(temp('hil-fault-domu-'), ['--system', 'test/e2e/systems/domu-panic.yaml'], /stage 'domU beta boot'.*Kernel panic - not syncing: VFS: Unable to mount root fs/);
     assertComplete(f);
+    assert.ok(f.detectedAfterS < 1, `powered off ${f.detectedAfterS} s after the panic line`);
     figures.push(`domU panic: ${f.detectedAfterS.toFixed(3)} s (pattern seen)`);
   });
 
   it('Xen panics: the failure names the Xen stage and its panic @e2e', async function () {
     const f = await runFaulted(temp('hil-fault-xen-'), ['--system', 'suites/systems/enhanced-without-dom0.yaml'], /stage 'xen: [^']+'.*Panic on CPU/);
     assertComplete(f);
+    assert.ok(f.detectedAfterS < 1, `powered off ${f.detectedAfterS} s after the panic line`);
     figures.push(`Xen panic: ${f.detectedAfterS.toFixed(3)} s (pattern seen)`);
   });
 
