@@ -3,7 +3,7 @@
  * power-on → all domUs ready for the two-domus system on the virtual board, rounds interleaved
  * (harness, bare, harness, bare…) so both sides share the machine's noise.
  *
- *   npx tsx bench/boot.ts [--rounds 3] [--keep]
+ *   npx tsx bench/boot.ts [--rounds 3] [--keep] [--boot-mode typed|script]
  *
  * --keep leaves the work folder: per round the harness's console/raw.log and tftp.log, and bare-N.log.
  * Harness: virtual board + BoardSession + BootStrategy + our TFTP server via the virtual LAN.
@@ -22,7 +22,7 @@ import { loadSystemFile, type SystemSpec } from '../harness/plan/system-file.ts'
 import { NETWORK_STAGE } from '../harness/plan/boot-steps.ts';
 import { planCommands, type BootPlan } from '../harness/plan/uboot-commands.ts';
 import { MARK } from '../harness/report/marks.ts';
-import { prepareBoot } from '../harness/run/run-board.ts';
+import { prepareBoot, type BootMode } from '../harness/run/run-board.ts';
 import { findSuite } from '../suites/index.ts';
 import { bareBoot, type BareBoot } from './boot/bare-side.ts';
 import { childPids, type CpuSample } from './boot/cpu.ts';
@@ -31,7 +31,11 @@ import { stageTimes } from './boot/milestones.ts';
 import { probeSlirpTftp } from './boot/slirp-probe.ts';
 import { median, printCpu, printHeadline, printStages, type SideRun } from './boot/summary.ts';
 
-const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { rounds: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false }, 'boot-mode': { type: 'string', default: 'typed' } },
+});
+const BOOT_MODE = args['boot-mode'] as BootMode;
+if (BOOT_MODE !== 'typed' && BOOT_MODE !== 'script') throw new Error(`--boot-mode must be typed or script, got '${BOOT_MODE}'`);
 const ROUNDS = Number(args.rounds);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds must be a positive integer, got '${args.rounds}'`);
 const out = (line: string) => console.log(line);
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
     const network = plan.steps.filter((s) => s.stage === NETWORK_STAGE).length;
     const counts: Counts = { network, tftp: plan.files.length, fdt: commands.length - network - plan.files.length - 1 };
     const domains = plan.domains.map((d) => d.name);
-    out(`system two-domus (${domains.join(', ')}); ${commands.length} U-Boot commands; files ${plan.files.map((f) => `${f.tftpName} ${(f.size / 1048576).toFixed(1)} MiB`).join(', ')}`);
+    out(`system two-domus (${domains.join(', ')}); ${commands.length} U-Boot commands, the harness's ${BOOT_MODE === 'script' ? 'sourced as one script' : 'typed'}; files ${plan.files.map((f) => `${f.tftpName} ${(f.size / 1048576).toFixed(1)} MiB`).join(', ')}`);
 
     const n = await probeSlirpTftp({ tftpDir: tftpRoot, commands, workDir });
     out(`bare TFTP (QEMU user net): U-Boot asked ${JSON.stringify(n.requested)}; QEMU accepted ${n.accepted ? JSON.stringify(n.accepted) : 'nothing (no OACK)'}; DATA ${n.dataBytes} B, at most ${n.maxInFlight} in flight per ACK`);
@@ -107,7 +111,7 @@ async function main(): Promise<void> {
     const bare: SideRun[] = [];
     const transfers: HarnessBoot['transfers'][] = [];
     for (let i = 1; i <= ROUNDS; i++) {
-      const h = await harnessBoot({ system, images, workDir: join(workDir, `harness-${i}`) });
+      const h = await harnessBoot({ system, images, workDir: join(workDir, `harness-${i}`), bootMode: BOOT_MODE });
       harness.push(fromHarness(h, counts));
       transfers.push(h.transfers);
       const chunks: string[] = [];

@@ -8,7 +8,7 @@ import { createVirtualBoard } from '../../harness/lab/virtual-board.ts';
 import type { SystemSpec } from '../../harness/plan/system-file.ts';
 import type { TimelineMark, TransferRecord } from '../../harness/report/record.ts';
 import { BootStrategy } from '../../harness/run/boot-strategy.ts';
-import { openBoardSession } from '../../harness/run/run-board.ts';
+import { openBoardSession, type BootMode } from '../../harness/run/run-board.ts';
 import { join } from 'node:path';
 import { sampleCpu, type CpuSample } from './cpu.ts';
 import { MilestoneWatcher, type Milestones } from './milestones.ts';
@@ -18,6 +18,8 @@ export interface HarnessBootOptions {
   images: ImageSet;
   /** This round's folder: board state, staged TFTP root, console transcript, TFTP log. */
   workDir: string;
+  /** The plan typed step by step (default) or sourced as one script. */
+  bootMode?: BootMode;
 }
 
 export interface HarnessBoot {
@@ -32,7 +34,7 @@ export interface HarnessBoot {
 export async function harnessBoot(o: HarnessBootOptions): Promise<HarnessBoot> {
   const board = await createVirtualBoard({ stateDir: join(o.workDir, 'board') });
   try {
-    const opened = await openBoardSession({ board, images: o.images, reportDir: o.workDir, log: () => {} }, o.system);
+    const opened = await openBoardSession({ board, images: o.images, reportDir: o.workDir, log: () => {}, bootMode: o.bootMode }, o.system);
     const { session, plan } = opened;
     try {
       const watcher = new MilestoneWatcher(() => session.clock.now());

@@ -15,7 +15,7 @@ import { durationArg, parseCommandArgs } from './args.ts';
 import { withHeldBoard } from './held-board.ts';
 import { progressLog } from './progress.ts';
 
-const USAGE = 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE] [--limit NAME=MS...] [--fault KIND[@TEXT]...] [--verify-fetches] [--wait [--lock-timeout S]]';
+const USAGE = 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE] [--limit NAME=MS...] [--fault KIND[@TEXT]...] [--verify-fetches] [--boot-mode typed|script] [--wait [--lock-timeout S]]';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -30,6 +30,7 @@ export async function runCommand(args: string[]): Promise<number> {
     limit: { type: 'string', multiple: true },
     fault: { type: 'string', multiple: true },
     'verify-fetches': { type: 'boolean', default: false },
+    'boot-mode': { type: 'string', default: 'typed' },
   }, USAGE);
   const suites = selectSuites(values.suite);
   const boardName = values.board!;
@@ -38,6 +39,8 @@ export async function runCommand(args: string[]): Promise<number> {
   await checkBoard(boardName, values.lab);
   checkLimitFlags(values.limit);
   checkFaultFlags(values.fault);
+  const bootMode = values['boot-mode'];
+  if (bootMode !== 'typed' && bootMode !== 'script') throw new HilError(`--boot-mode ${bootMode}: give 'typed' or 'script'\n  usage: hil ${USAGE}`, { code: 'USAGE' });
   const systemFile = values.system && resolve(values.system);
   for (const file of new Set(systemFile ? [systemFile] : suites.map((s) => s.system))) loadSystemFile(file);
   mkdirSync(reportDir, { recursive: true });
@@ -62,7 +65,7 @@ export async function runCommand(args: string[]): Promise<number> {
       const paths = await writeReport(reportDir, stoppedRun(run, why));
       log(`report of the stopped run: ${paths.html}`);
     });
-    const record = await runBoard({ board, suites, systemFile, reportDir, images, log, onStopper: onStop, run, verifyFetches: values['verify-fetches'] });
+    const record = await runBoard({ board, suites, systemFile, reportDir, images, log, onStopper: onStop, run, verifyFetches: values['verify-fetches'], bootMode });
     await writeReport(reportDir, record);
     console.log(renderSummary(record, reportDir));
     return record.passed ? 0 : 1;

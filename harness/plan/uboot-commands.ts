@@ -1,6 +1,7 @@
 import type { BoardProfile } from '../lab/board-profile.ts';
 import { profileLimits, type Limits } from '../lab/limits.ts';
 import { READINESS_PARAM } from '../xen/readiness.ts';
+import type { ScriptBoot } from './script-boot.ts';
 import { fdtStep, launchStep, loadStep, networkSteps, type BootStep, type PlannedFile } from './boot-steps.ts';
 import { xenChosenCommands, type DtModule } from './device-tree-edits.ts';
 import { loadedFootprint } from './image-footprint.ts';
@@ -45,6 +46,8 @@ export interface BootPlan {
   conswitchKey: string;
   dtbAddress: number;
   xenAddress: number;
+  /** Set when the run boots in script mode (harness/plan/script-boot.ts): how the steps are run. */
+  script?: ScriptBoot;
 }
 
 export interface BootPlanOptions {

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Mocha from 'mocha';
@@ -7,6 +7,7 @@ import { resolveArtifact } from '../../images/recipe.ts';
 import type { SuiteDefinition } from '../../suites/index.ts';
 import { describeError, HilError } from '../errors.ts';
 import type { BoardInstance } from '../lab/board-instance.ts';
+import { scriptBoot } from '../plan/script-boot.ts';
 import { buildBootPlan, stageFiles, type BootPlan } from '../plan/uboot-commands.ts';
 import { loadSystemFile, type SystemSpec } from '../plan/system-file.ts';
 import { tftpMark } from '../report/marks.ts';
@@ -30,11 +31,15 @@ export interface RunBoardOptions {
   log: (line: string) => void;
   /** Given each boot's stop function (power off, transcripts closed; safe to call twice): for Ctrl-C. */
   onStopper?: (stop: () => Promise<void>) => void;
-  /** Check each fetched file's CRC-32 in U-Boot (`hil run --verify-fetches`). */
+  /** Check each fetched file's CRC-32 in U-Boot (`hil run --verify-fetches`); types the plan. */
   verifyFetches?: boolean;
+  /** How the plan reaches U-Boot: typed step by step (default), or as one script it fetches and sources. */
+  bootMode?: BootMode;
   /** The run's record and stage as it goes (newRun()); a signal may need them before runBoard returns. */
   run?: RunInProgress;
 }
+
+export type BootMode = 'typed' | 'script';
 
 /** A run as it goes: its record, filled in as boots end, and the stage the board is in. */
 export interface RunInProgress {
@@ -176,6 +181,11 @@ export async function prepareBoot(options: Omit<RunBoardOptions, 'suites'>, syst
   };
   const plan = buildBootPlan(system, { board: board.profile, network: board.network, limits: board.limits, resolve });
   await stageFiles(plan, tftpRoot);
+  if (options.bootMode === 'script' && !options.verifyFetches) {
+    plan.script = scriptBoot(plan, board.profile, board.limits);
+    if (plan.script) writeFileSync(join(tftpRoot, plan.script.file.tftpName), plan.script.file.image);
+    else options.log(`${board.name}: no room for the boot script at the top of the load window; typing the plan instead`);
+  }
   return plan;
 }
 

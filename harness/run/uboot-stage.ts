@@ -1,14 +1,24 @@
-import { ConsoleFailureError } from '../errors.ts';
+import { UBOOT_ERRORS } from '../console/failure-patterns.ts';
+import { ConsoleFailureError, ExecutionError } from '../errors.ts';
 import type { BootStep } from '../plan/boot-steps.ts';
 import { hex } from '../plan/layout.ts';
+import { stepMarker, type ScriptBoot } from '../plan/script-boot.ts';
 import type { BootPlan } from '../plan/uboot-commands.ts';
 import { fileCrc32 } from '../util/crc32.ts';
 import type { BoardSession } from './board-session.ts';
 
-/** Types the boot plan at the U-Boot prompt, step by step; the last step starts Xen. */
+/**
+ * Runs the boot plan at the U-Boot prompt, up to the launch of Xen: as one script (`plan.script`, made
+ * when the run asked for script mode) or typed step by step.
+ */
 export async function loadAndBoot(session: BoardSession, plan: BootPlan): Promise<void> {
+  if (plan.script) return runScript(session, plan.script);
+  await typeSteps(session, plan.steps);
+}
+
+async function typeSteps(session: BoardSession, steps: readonly BootStep[]): Promise<void> {
   const { uboot } = session;
-  for (const step of plan.steps) {
+  for (const step of steps) {
     if (step.file) session.log(`tftp ${step.file.tftpName} (${(step.file.size / 1048576).toFixed(1)} MiB)`);
     if (step.launch) {
       session.log(`boot: ${step.command}`);
@@ -16,6 +26,21 @@ export async function loadAndBoot(session: BoardSession, plan: BootPlan): Promis
     } else {
       await uboot.run(step.command, { stage: step.stage, timeoutMs: step.timeoutMs, timeoutFrom: step.timeoutFrom });
       if (step.file && session.options.verifyFetches) await verifyFetch(session, step);
+    }
+  }
+}
+
+/** Types the set-up and `source`, then follows the script step by step by its markers. */
+async function runScript(session: BoardSession, script: ScriptBoot): Promise<void> {
+  await typeSteps(session, script.typed);
+  session.log(`boot: ${script.source} (${script.scripted.length} steps in ${script.file.tftpName})`);
+  await session.uboot.launch(script.source);
+  for (const [i, step] of script.scripted.entries()) {
+    if (step.launch) return; // its 'Starting kernel' is Xen's stage's first wait
+    if (step.file) session.log(`tftp ${step.file.tftpName} (${(step.file.size / 1048576).toFixed(1)} MiB)`);
+    const end = await session.console.expect(stepMarker(i + 1), { stage: step.stage, timeoutMs: step.timeoutMs, timeoutFrom: step.timeoutFrom, failOn: UBOOT_ERRORS });
+    if (end.match[1] === 'failed') {
+      throw new ExecutionError(step.command, end.before.replace(/\r/g, '').trim(), 1, `U-Boot script step ${i + 1} (${step.stage})`, step.stage);
     }
   }
 }

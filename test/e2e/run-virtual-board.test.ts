@@ -40,13 +40,16 @@ describe('hil run on the virtual board @e2e', function () {
     assert.match(readFileSync(join(reportDir, 'console/raw.log'), 'latin1'), /hil: domain alpha ready/);
   });
 
-  it('boots the same system on the GICv2 variant of the virtual board, where each domU sees a GICv2 @e2e', async function () {
+  it('boots the same system on the GICv2 variant of the virtual board, where each domU sees a GICv2, with the plan as one sourced script @e2e', async function () {
     const reportDir = temp('hil-e2e-gicv2-');
-    const r = await hil(['run', '--board', 'qemu-virt-arm64-gicv2', '--suite', 'boot', '--wait', '--report-dir', reportDir]);
+    const r = await hil(['run', '--board', 'qemu-virt-arm64-gicv2', '--suite', 'boot', '--boot-mode', 'script', '--wait', '--report-dir', reportDir]);
     assert.equal(r.code, 0, `hil run failed:\n${r.stdout}\n${r.stderr}`);
     const record = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunRecord;
     assert.ok(record.tests.some((t) => /host's own GIC version/.test(t.title) && t.state === 'passed'), 'the GIC test ran and passed');
     assert.match(readFileSync(join(reportDir, 'console/xen.log'), 'latin1'), /GICv2 initialization/);
+    const raw = readFileSync(join(reportDir, 'console/raw.log'), 'latin1');
+    assert.match(raw, /=> source 0x[0-9a-f]+\r?\n[\s\S]*hil-ok 1\r?\n[\s\S]*Starting kernel/, 'U-Boot sourced the plan and ran its steps');
+    assert.doesNotMatch(raw, /=> fdt set/, 'no device-tree edit was typed');
   });
 
   it('boots a system declared to fail (an enhanced domU without dom0) and passes only because Xen refuses it as declared @e2e', async function () {

@@ -3,7 +3,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dumpDeviceTree } from '../../harness/power/qemu-machine.ts';
 import { parseSystem } from '../../harness/plan/system-file.ts';
+import type { BootStep } from '../../harness/plan/boot-steps.ts';
+import { scriptBoot, stepMarker } from '../../harness/plan/script-boot.ts';
 import { buildBootPlan, planCommands, stageFiles, type BootPlan } from '../../harness/plan/uboot-commands.ts';
+import { DEFAULT_LIMITS, within } from '../../harness/lab/limits.ts';
 import { DEFAULT_OUT_DIR } from '../../images/recipe.ts';
 import { makeArm64Image, makeFile, qemuBoard, resolverFor, scratch } from './fixtures.ts';
 import { parseFdtPrint, QemuUboot } from './qemu-uboot.ts';
@@ -106,6 +109,21 @@ describe('plan: commands in the real U-Boot 2023.01 under QEMU @e2e', function (
     assert.equal(alphaKernel.get('bootargs'), `"${TRICKY} hil.domain=alpha"`, 'hush passed the bootargs through untouched');
     const alphaRamdisk = nodes.get(`/chosen/domU-alpha/module@${ramdisk.address.toString(16)}`)!;
     assert.equal(alphaRamdisk.get('reg'), `<${cell(ramdisk.address)} ${cell(ramdisk.size)}>`);
+  });
+
+  it('as one sourced script (script mode): U-Boot runs every step, each announces its end, and a failing one stops the script, named', async function () {
+    const failing: BootStep = { command: 'fdt set /no-such-node x <1>', stage: 'uboot: device tree', ...within(DEFAULT_LIMITS.fdtMs) };
+    const broken = { ...plan, steps: [...plan.steps.slice(0, -1), failing, plan.steps.at(-1)!] };
+    const script = scriptBoot(broken, qemuBoard(), DEFAULT_LIMITS)!;
+    writeFileSync(join(dir, 'tftp', script.file.tftpName), script.file.image);
+    assert.match(await board!.run(script.typed.at(-1)!.command, 20000), new RegExp(`Bytes transferred = ${script.file.image.length} `));
+    board!.send(script.source);
+    const n = script.scripted.indexOf(failing) + 1;
+    const text = await board!.waitFor(stepMarker(n), 60000);
+    for (let i = 1; i < n; i++) assert.match(text, new RegExp(`hil-ok ${i}\r?\n`), `step ${i} (${script.scripted[i - 1].command}) announced its end`);
+    assert.match(text, new RegExp(`hil-failed ${n}\r?\n`), 'the failing step said so');
+    const after = await board!.waitFor('=> ', 5000);
+    assert.doesNotMatch(after, /Starting kernel/, 'the script stopped: the launch after the failing step never ran');
   });
 
   it('Xen 4.17 builds the domUs from it, in file order (needs the built xen image)', async function () {
