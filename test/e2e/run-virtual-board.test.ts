@@ -47,9 +47,11 @@ describe('hil run on the virtual board @e2e', function () {
     const record = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunRecord;
     assert.ok(record.tests.some((t) => /host's own GIC version/.test(t.title) && t.state === 'passed'), 'the GIC test ran and passed');
     assert.match(readFileSync(join(reportDir, 'console/xen.log'), 'latin1'), /GICv2 initialization/);
+    // The run's own boot (the boot suite's later single-domU boots plan for themselves, typed).
     const raw = readFileSync(join(reportDir, 'console/raw.log'), 'latin1');
-    assert.match(raw, /=> source 0x[0-9a-f]+\r?\n[\s\S]*hil-ok 1\r?\n[\s\S]*Starting kernel/, 'U-Boot sourced the plan and ran its steps');
-    assert.doesNotMatch(raw, /=> fdt set/, 'no device-tree edit was typed');
+    const firstBoot = raw.slice(0, raw.indexOf('Starting kernel'));
+    assert.match(firstBoot, /=> source 0x[0-9a-f]+\r?\n[\s\S]*hil-ok 1\r?\n/, 'U-Boot sourced the plan and ran its steps');
+    assert.doesNotMatch(firstBoot, /=> fdt set/, 'no device-tree edit was typed');
   });
 
   it('boots a system declared to fail (an enhanced domU without dom0) and passes only because Xen refuses it as declared @e2e', async function () {
