@@ -150,7 +150,7 @@ export class Console {
       };
       this.waiter = {
         patterns: list.map(toRegExp).map(searchable),
-        failOn: (options.failOn ?? []).map(toRegExp).map(searchable),
+        failOn: oneSearch((options.failOn ?? []).map(toRegExp)),
         resolve: done(resolve),
         reject: done(reject),
         stage: options.stage,
@@ -203,6 +203,18 @@ export class Console {
 /** A copy with the g flag, so a search can start at lastIndex (the caller's own RegExp is left alone). */
 function searchable(re: RegExp): RegExp {
   return new RegExp(re, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+}
+
+/**
+ * Failure patterns are many and match rarely: one alternation is one pass over the text instead of
+ * one per pattern. Patterns with flags of their own, or backreferences (their numbers would shift),
+ * stay separate.
+ */
+function oneSearch(patterns: RegExp[]): RegExp[] {
+  const plain = patterns.filter((re) => !re.flags.replace('g', '') && !/\\[1-9]/.test(re.source));
+  const rest = patterns.filter((re) => !plain.includes(re)).map(searchable);
+  if (plain.length < 2) return [...plain.map(searchable), ...rest];
+  return [new RegExp(plain.map((re) => `(?:${re.source})`).join('|'), 'g'), ...rest];
 }
 
 function firstMatch(text: string, from: number, patterns: RegExp[]): { index: number; match: RegExpExecArray } | undefined {

@@ -71,6 +71,23 @@ describe('console expect engine', function () {
     assert.match(err.message, /Kernel panic - not syncing: VFS/);
   });
 
+  it('of many failure patterns, the earliest on the console is the one reported, whatever its place in the list (flags kept)', async function () {
+    const failOn = [/Xen BUG at[^\r\n]*(?=[\r\n])/, /oops: (\w+)/i, /Kernel panic[^\r\n]*(?=[\r\n])/, /(a)\1x/];
+    for (const [text, matched] of [
+      ['boot… Kernel panic - not syncing: X\r\nXen BUG at foo.c:1\r\n', 'Kernel panic - not syncing: X'],
+      ['boot… OOPS: here, then Kernel panic\r\n', 'OOPS: here'],
+      ['boot… aax then Xen BUG at y\r\n', 'aax'],
+      ['boot… Xen BUG at bar.c:2\r\nKernel panic\r\n', 'Xen BUG at bar.c:2'],
+    ]) {
+      con.discard();
+      const wait = con.expect('ready', { stage: 'boot', timeoutMs: 5000, failOn });
+      transport.emit(text);
+      const err = await wait.catch((e: unknown) => e);
+      assert.ok(err instanceof ConsoleFailureError, text);
+      assert.equal(err.matched, matched);
+    }
+  });
+
   it('ignores a failure pattern that comes after the match', async function () {
     transport.emit('ready\nKernel panic - not syncing\n');
     await con.expect('ready', { stage: 'boot', timeoutMs: 100, failOn: [/Kernel panic/] });
