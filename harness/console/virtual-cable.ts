@@ -62,15 +62,14 @@ export class VirtualCable {
   /** Starts the console end: a new pty at consolePath, joined to this process by socat. */
   async plugConsole(timeoutMs = 5000): Promise<void> {
     rmSync(this.consolePath, { force: true });
-    const attached = new Promise<void>((resolve) => this.consoleSide.once('connection', () => resolve()));
     const socat = spawn('socat', ['-b65536', `PTY,link=${this.consolePath},rawer,echo=0`, `TCP:127.0.0.1:${portOf(this.consoleSide)},nodelay`], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     socat.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
     socat.on('error', (err) => (this.stderr += String(err)));
     this.socat = socat;
-    const up = await pollUntil(() => (existsSync(this.consolePath) ? true : undefined), timeoutMs, [20]);
-    const joined = up && (await Promise.race([attached.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), timeoutMs))]));
+    // Up when its pty exists and it has joined this end (attachConsole sets this.console).
+    const joined = await pollUntil(() => (existsSync(this.consolePath) && this.console ? true : undefined), timeoutMs, [20]);
     if (!joined) {
       this.unplugConsole();
       throw new HilError(`virtual serial cable did not come up within ${timeoutMs} ms (is socat installed?): ${this.stderr.trim()}`, {

@@ -19,7 +19,7 @@ export async function loadAndBoot(session: BoardSession, plan: BootPlan): Promis
 async function typeSteps(session: BoardSession, steps: readonly BootStep[]): Promise<void> {
   const { uboot } = session;
   for (const step of steps) {
-    if (step.file) session.log(`tftp ${step.file.tftpName} (${(step.file.size / 1048576).toFixed(1)} MiB)`);
+    announceFetch(session, step);
     if (step.launch) {
       session.log(`boot: ${step.command}`);
       await uboot.launch(step.command);
@@ -30,6 +30,10 @@ async function typeSteps(session: BoardSession, steps: readonly BootStep[]): Pro
   }
 }
 
+function announceFetch(session: BoardSession, step: BootStep): void {
+  if (step.file) session.log(`tftp ${step.file.tftpName} (${(step.file.size / 1048576).toFixed(1)} MiB)`);
+}
+
 /** Types the set-up and `source`, then follows the script step by step by its markers. */
 async function runScript(session: BoardSession, script: ScriptBoot): Promise<void> {
   await typeSteps(session, script.typed);
@@ -37,7 +41,7 @@ async function runScript(session: BoardSession, script: ScriptBoot): Promise<voi
   await session.uboot.launch(script.source);
   for (const [i, step] of script.scripted.entries()) {
     if (step.launch) return; // its 'Starting kernel' is Xen's stage's first wait
-    if (step.file) session.log(`tftp ${step.file.tftpName} (${(step.file.size / 1048576).toFixed(1)} MiB)`);
+    announceFetch(session, step);
     const end = await session.console.expect(stepMarker(i + 1), { stage: step.stage, timeoutMs: step.timeoutMs, timeoutFrom: step.timeoutFrom, failOn: UBOOT_ERRORS });
     if (end.match[1] === 'failed') {
       throw new ExecutionError(step.command, end.before.replace(/\r/g, '').trim(), 1, `U-Boot script step ${i + 1} (${step.stage})`, step.stage);

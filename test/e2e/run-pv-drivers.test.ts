@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunRecord } from '../../harness/report/record.ts';
 import { ensureClientKey } from '../../harness/ssh/client-key.ts';
+import { hil } from '../support/hil-cli.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
-
-const HIL = fileURLToPath(new URL('../../harness/cli/hil.js', import.meta.url));
-
-function hil(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [HIL, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
@@ -32,7 +19,7 @@ describe('hil run --suite pv-drivers on the virtual board @e2e', function () {
     const dir = temp('hil-e2e-pv-');
     reportDir = dir;
     const r = await hil(['run', '--board', 'qemu-virt-arm64', '--suite', 'pv-drivers', '--report-dir', dir, '--wait', '--lock-timeout', '600']);
-    assert.equal(r.code, 0, `hil run failed:\n${r.output}`);
+    assert.equal(r.code, 0, `hil run failed:\n${r.stdout}\n${r.stderr}`);
     const record = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunRecord;
     assert.equal(record.passed, true);
     assert.ok(record.tests.length >= 15 && record.tests.every((t) => t.state === 'passed'), 'every pv-drivers test passed');
