@@ -1,5 +1,13 @@
 import type { BoardProfile } from '../harness/lab/board-profile.ts';
 
+/** What every virtual board shares: the virtual LAN, and limits measured under TCG on 2 cores. */
+export const virtualBoardFacts = {
+  // The virtual LAN (harness/virtual-lan): the board is 10.0.2.15, the lab host (our TFTP server) 10.0.2.2.
+  network: { mode: 'static', ipaddr: '10.0.2.15', serverip: '10.0.2.2', netmask: '255.255.255.0' },
+  // The limits leave room for a loaded CI machine.
+  limits: { ubootPromptMs: 15000, tftpMsPerMiB: 1000, xenBannerMs: 20000, xenInitMs: 60000, domuReadyMs: 90000, dom0ReadyMs: 120000 },
+} satisfies Pick<BoardProfile, 'network' | 'limits'>;
+
 /**
  * QEMU's arm64 `virt` machine with Debian's U-Boot (u-boot-qemu, qemu_arm64_defconfig).
  * Machine options live in harness/power/qemu-machine.ts; this is what the harness needs to know to drive it.
@@ -29,10 +37,8 @@ export const qemuVirtArm64: BoardProfile = {
   // dom0's eth0 is the virtual LAN's NIC (UDP to the harness only); eth1 is on QEMU's user network,
   // whose host forward carries SSH (harness/lab/virtual-board.ts).
   dom0Bootargs: 'hil.eth0=off hil.eth1=10.0.2.15/24,10.0.2.2',
-  // The virtual LAN (harness/virtual-lan): the board is 10.0.2.15, the lab host (our TFTP server) 10.0.2.2.
-  network: { mode: 'static', ipaddr: '10.0.2.15', serverip: '10.0.2.2', netmask: '255.255.255.0' },
-  // Measured under TCG on 2 cores; the limits leave room for a loaded CI machine.
-  limits: { ubootPromptMs: 15000, tftpMsPerMiB: 1000, xenBannerMs: 20000, xenInitMs: 60000, domuReadyMs: 90000, dom0ReadyMs: 120000 },
+  qemuMachine: 'virt',
+  ...virtualBoardFacts,
 };
 
 /**
@@ -45,6 +51,3 @@ export const qemuVirtArm64Gicv2: BoardProfile = {
   description: 'Virtual arm64 board: QEMU virt (GICv2, 2 x Cortex-A57, 2 GiB) with Debian U-Boot 2023.01',
   xen: { ...qemuVirtArm64.xen, gicVersion: 2 },
 };
-
-/** The virtual boards hil has built in, by name: a board named so needs no lab file. */
-export const virtualBoards: Readonly<Record<string, BoardProfile>> = Object.fromEntries([qemuVirtArm64, qemuVirtArm64Gicv2].map((p) => [p.name, p]));

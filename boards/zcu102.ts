@@ -9,12 +9,15 @@ export const zcu102: BoardProfile = {
   name: 'zcu102',
   description: 'AMD/Xilinx ZCU102 (Zynq UltraScale+ MPSoC, 4 x Cortex-A53, GIC-400) with Xilinx U-Boot',
   uboot: {
-    // Xilinx's U-Boot prompt: its include/configs/xilinx_zynqmp.h defined CONFIG_SYS_PROMPT "ZynqMP> ", and
-    // PetaLinux ZCU102 boot logs (Xilinx forums, 2019.2) show "Hit any key to stop autoboot: 0" then "ZynqMP>".
-    // Today's mainline xilinx_zynqmp_virt_defconfig sets no prompt ("=> "): use another profile for it.
+    // Seen on the virtual ZCU102 (boards/qemu-zcu102.ts): Debian's U-Boot 2023.01 built from mainline's
+    // xilinx_zynqmp_virt_defconfig has CONFIG_SYS_PROMPT="ZynqMP> " and prints "Hit any key to stop
+    // autoboot:  2" (bootdelay 2), as PetaLinux ZCU102 boot logs do (Xilinx forums, 2019.2). This
+    // comment used to say mainline prompts "=> ": it does not.
     prompt: 'ZynqMP> ',
     autobootPattern: /Hit any key to stop autoboot/,
     interruptKey: ' ',
+    // CONFIG_SYS_CBSIZE=2048 in the same build's .config (qemu_arm64's is 512).
+    maxCommandLength: 2048,
   },
   // PS UART0, on interface 0 of the board's quad USB-UART (CP2108), 115200 8N1 (ZCU102 user guide UG1182).
   console: { baudRate: 115200 },
@@ -23,8 +26,9 @@ export const zcu102: BoardProfile = {
   ramMiB: 4095,
   // Low DDR: Xen's own hardware CI for this board gives ImageBuilder MEMORY_START=0, MEMORY_END=0x7ff00000
   // (xen.git automation/scripts/xilinx-smoke-dom0less-arm64.sh; the top 1 MiB is the PMU firmware's).
-  // ImageBuilder places the first file at MEMORY_START + 2 MiB. The end stays 255 MiB lower, clear of
-  // where U-Boot relocates itself, its 64 MiB malloc area and stack (top of low DDR).
+  // ImageBuilder places the first file at MEMORY_START + 2 MiB. The end stays clear of where U-Boot
+  // relocates itself, its 64 MiB malloc area and stack (top of low DDR): on the virtual ZCU102,
+  // Debian's U-Boot 2023.01 reports (bdinfo) relocaddr 0x7fe89000 and sp start 0x7bdfd790.
   loadWindow: { start: 0x00200000, end: 0x70000000 },
   // The board's DT is a build artifact (PetaLinux's system.dtb), served over TFTP with the images.
   deviceTree: { source: 'file', file: 'system.dtb' },

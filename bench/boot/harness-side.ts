@@ -4,6 +4,7 @@
  * server, the board session `hil run` opens and the BootStrategy up to 'booted'. Timing comes from the session's clock.
  */
 import type { ImageSet } from '../../images/recipe.ts';
+import type { BoardProfile } from '../../harness/lab/board-profile.ts';
 import { createVirtualBoard } from '../../harness/lab/virtual-board.ts';
 import type { SystemSpec } from '../../harness/plan/system-file.ts';
 import type { TimelineMark, TransferRecord } from '../../harness/report/record.ts';
@@ -20,6 +21,8 @@ export interface HarnessBootOptions {
   workDir: string;
   /** The plan typed step by step (default) or sourced as one script. */
   bootMode?: BootMode;
+  /** Which virtual board (boards/virtual-boards.ts). Default qemu-virt-arm64. */
+  profile?: BoardProfile;
 }
 
 export interface HarnessBoot {
@@ -32,7 +35,7 @@ export interface HarnessBoot {
 
 /** One boot through the same board session `hil run` opens (plan, staged files, TFTP server, console). */
 export async function harnessBoot(o: HarnessBootOptions): Promise<HarnessBoot> {
-  const board = await createVirtualBoard({ stateDir: join(o.workDir, 'board') });
+  const board = await createVirtualBoard({ stateDir: join(o.workDir, 'board'), profile: o.profile });
   try {
     const opened = await openBoardSession({ board, images: o.images, reportDir: o.workDir, log: () => {}, bootMode: o.bootMode }, o.system);
     const { session, plan } = opened;

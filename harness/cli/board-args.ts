@@ -1,4 +1,4 @@
-import { virtualBoards } from '../../boards/qemu-virt-arm64.ts';
+import { virtualBoards } from '../../boards/virtual-boards.ts';
 import { HilError } from '../errors.ts';
 import type { BoardInstance } from '../lab/board-instance.ts';
 import { DEFAULT_LIMITS, withLimitFlags } from '../lab/limits.ts';

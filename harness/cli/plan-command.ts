@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { boardProfiles } from '../../boards/index.ts';
-import { qemuVirtArm64, virtualBoards } from '../../boards/qemu-virt-arm64.ts';
+import { qemuVirtArm64 } from '../../boards/qemu-virt-arm64.ts';
+import { virtualBoards } from '../../boards/virtual-boards.ts';
 import { ensureImages, resolveArtifact } from '../../images/recipe.ts';
 import { HilError } from '../errors.ts';
 import type { BoardProfile } from '../lab/board-profile.ts';

@@ -42,6 +42,8 @@ export interface BoardProfile {
   dom0Bootargs?: string;
   /** Network setup for U-Boot before tftpb: static commands, or "dhcp". */
   network: { mode: 'static'; ipaddr: string; serverip: string; netmask?: string } | { mode: 'dhcp'; serverip?: string };
+  /** Virtual boards only: the QEMU machine the board is (harness/lab/virtual-board.ts). */
+  qemuMachine?: 'virt' | 'xlnx-zcu102';
   /** This board's time limits where hil's defaults do not fit it (harness/lab/limits.ts has them all). */
   limits: LimitValues;
 }

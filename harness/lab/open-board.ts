@@ -1,4 +1,4 @@
-import { virtualBoards } from '../../boards/qemu-virt-arm64.ts';
+import { virtualBoards } from '../../boards/virtual-boards.ts';
 import { HilError } from '../errors.ts';
 import type { BoardInstance } from './board-instance.ts';
 import { createVirtualBoard } from './virtual-board.ts';
@@ -48,4 +48,5 @@ export async function openBoard(name: string, options: OpenBoardOptions): Promis
   return createBoardInstance(lab, name, { stateDir: options.stateDir });
 }
 
-const builtIn = () => Object.keys(virtualBoards).map((n) => `'${n}'`).join(' and ');
+/** "'a', 'b' and 'c'" */
+const builtIn = () => Object.keys(virtualBoards).map((n) => `'${n}'`).join(', ').replace(/, ([^,]*)$/, ' and $1');

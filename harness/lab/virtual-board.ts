@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { qemuVirtArm64 } from '../../boards/qemu-virt-arm64.ts';
 import { SerialTransport } from '../console/serial-transport.ts';
 import { VirtualCable } from '../console/virtual-cable.ts';
-import { dumpDeviceTree, type QemuMachineOptions } from '../power/qemu-machine.ts';
+import { virtMachine, type QemuMachine, type QemuMachineOptions } from '../power/qemu-machine.ts';
 import { QemuPower } from '../power/qemu-power.ts';
+import { zcu102Machine } from '../power/qemu-zcu102.ts';
 import { freeLoopbackPort } from '../util/free-port.ts';
 import { VirtualLan } from '../virtual-lan/virtual-lan.ts';
 import type { BoardInstance } from './board-instance.ts';
@@ -12,13 +13,13 @@ import type { BoardProfile } from './board-profile.ts';
 import { profileLimits } from './limits.ts';
 import { FaultTriggers, LAN_LOSS, SERIAL_DROP_MS, seededRandom, type Fault } from './virtual-faults.ts';
 
-export interface VirtualBoardOptions extends QemuMachineOptions {
+export interface VirtualBoardOptions extends Pick<QemuMachineOptions, 'memoryMiB' | 'cpus' | 'bios'> {
   /**
    * Host forwards of the second NIC (QEMU user network). Default: SSH to dom0, a free port of
-   * 127.0.0.1 forwarded to port 22. `[]`: no second NIC.
+   * 127.0.0.1 forwarded to port 22, where the machine has a second NIC. `[]`: no second NIC.
    */
   hostForwards?: string[];
-  /** Which of the virtual boards (boards/qemu-virt-arm64.ts: GICv3 or GICv2). Default the GICv3 one. */
+  /** Which of the virtual boards (boards/virtual-boards.ts). Default qemu-virt-arm64. */
   profile?: BoardProfile;
   /** Instance name. Default the profile's name. */
   name?: string;
@@ -38,23 +39,24 @@ export async function createVirtualBoard(options: VirtualBoardOptions): Promise<
   const profile = options.profile ?? qemuVirtArm64;
   const name = options.name ?? profile.name;
   const network = profile.network;
-  const machine: QemuMachineOptions = { ...options, gicVersion: profile.xen.gicVersion };
-  const hostForwards = options.hostForwards ?? [`tcp:127.0.0.1:${await freeLoopbackPort()}-:22`];
   const faults = options.faults ?? [];
   const has = (kind: Fault['kind']) => faults.some((f) => f.kind === kind);
+  const bios = has('no-uboot') ? blankFirmware(options.stateDir) : options.bios;
+  const machine = await qemuMachine(profile, { ...options, bios }, options.log);
+  const hostForwards = options.hostForwards ?? (machine.sshNicArgs ? [`tcp:127.0.0.1:${await freeLoopbackPort()}-:22`] : []);
   const lan = new VirtualLan({ hostIp: network.serverip!, loseFrame: has('lan-loss') ? lanLoss() : undefined });
   await lan.start();
   const cable = new VirtualCable(join(options.stateDir, 'serial'));
   await cable.plug();
   const power = new QemuPower({
-    ...machine,
-    bios: has('no-uboot') ? blankFirmware(options.stateDir) : machine.bios,
+    machine,
     hostForwards,
     serialChardev: (id) => cable.boardChardev(id),
     logPath: join(options.stateDir, 'qemu.log'),
     pidFile: join(options.stateDir, 'qemu.pid'),
+    monitorSocket: unixSocketPath(join(options.stateDir, 'qemu-monitor.sock')),
     board: name,
-    networkArgs: () => lan.qemuArgs(),
+    labNetdev: () => lan.netdev(),
   });
   const say = (line: string) => options.log?.(`${name}: fault injected: ${line}`);
   const triggers = new FaultTriggers(faults, (fault) => injectFault(fault, { power, cable, say }));
@@ -72,13 +74,23 @@ export async function createVirtualBoard(options: VirtualBoardOptions): Promise<
     limits: profileLimits(profile),
     ssh: hostForwards.length ? { host: '127.0.0.1', port: sshForwardPort(hostForwards), user: 'root' } : undefined,
     leaveOn: false,
-    writeDeviceTree: (path) => dumpDeviceTree(path, machine),
+    writeDeviceTree: (path) => machine.writeDeviceTree(path),
     dispose: async () => {
       await power.off();
       cable.unplug();
       lan.stop();
     },
   };
+}
+
+/** The QEMU machine a virtual board's profile names, with its firmware built if need be. */
+async function qemuMachine(profile: BoardProfile, options: QemuMachineOptions, log?: (line: string) => void): Promise<QemuMachine> {
+  if (profile.qemuMachine === 'xlnx-zcu102') {
+    const { ensureZynqmpFirmware } = await import('../../images/zynqmp/firmware.ts');
+    const firmware = await ensureZynqmpFirmware({ log: (line) => log?.(`${profile.name}: ${line}`) });
+    return zcu102Machine(options.bios ? { ...firmware, uboot: options.bios } : firmware);
+  }
+  return virtMachine({ ...options, gicVersion: profile.xen.gicVersion });
 }
 
 function injectFault(fault: Fault, on: { power: QemuPower; cable: VirtualCable; say: (line: string) => void }): void {
@@ -115,6 +127,11 @@ function blankFirmware(stateDir: string): string {
   const path = join(stateDir, 'blank-firmware.bin');
   writeFileSync(path, Buffer.alloc(64 * 1024));
   return path;
+}
+
+/** Undefined where the path is too long for a unix socket (108 bytes with the NUL): power-off then signals QEMU. */
+function unixSocketPath(path: string): string | undefined {
+  return Buffer.byteLength(path) < 100 ? path : undefined;
 }
 
 function sshForwardPort(forwards: string[]): number {

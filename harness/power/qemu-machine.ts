@@ -13,10 +13,41 @@ export interface QemuMachineOptions {
   cpus?: number;
   /** Firmware. Default Debian's U-Boot for qemu_arm64. */
   bios?: string;
-  /** Host forwards of a second NIC on QEMU's user network, e.g. "tcp:127.0.0.1:2222-:22" (none: no such NIC). */
-  hostForwards?: string[];
   /** The interrupt controller: GICv3 (default) or GICv2, both with the virtualization extensions Xen needs. */
   gicVersion?: 2 | 3;
+}
+
+/**
+ * A QEMU machine a virtual board runs on: its hardware options, how its NICs are attached, and
+ * what it needs installed. QemuPower starts it; nothing above the power and console drivers sees it.
+ */
+export interface QemuMachine {
+  /** What it is, for messages: "QEMU virt", "QEMU xlnx-zcu102". */
+  readonly description: string;
+  /** `-machine` and the hardware: CPUs, memory, firmware, no display, no monitor on a console. */
+  args(): string[];
+  /** The NIC U-Boot fetches through, on the netdev `spec` (e.g. "socket,connect=127.0.0.1:4000"); none: no NIC. */
+  labNicArgs(spec: string | undefined): string[];
+  /** A second NIC on QEMU's user network with these host forwards (dom0's SSH); absent where the board has none. */
+  sshNicArgs?(hostForwards: string[]): string[];
+  /** Environment QEMU needs besides this process's. */
+  env?: Record<string, string>;
+  /** Throws a HilError naming what is missing (firmware, images). */
+  check(): void;
+  /** Writes the device tree the machine's firmware hands on, for Xen. */
+  writeDeviceTree(path: string): Promise<void>;
+}
+
+/** QEMU's arm64 `virt` machine with Debian's U-Boot: the built-in virtual arm64 boards. */
+export function virtMachine(options: QemuMachineOptions = {}): QemuMachine {
+  return {
+    description: 'QEMU virt',
+    args: () => qemuMachineArgs(options),
+    labNicArgs: (spec) => (spec ? ['-netdev', `${spec},id=lab`, ...virtioNicArgs('lab')] : []),
+    sshNicArgs: (forwards) => userNetworkArgs(forwards),
+    check: () => checkQemuInstalled(options),
+    writeDeviceTree: (path) => dumpDeviceTree(path, options),
+  };
 }
 
 /**

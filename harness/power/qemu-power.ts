@@ -1,20 +1,29 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import net from 'node:net';
 import { HilError } from '../errors.ts';
 import { sleep } from '../util/deadline.ts';
 import type { PowerState, PowerSwitch } from './power-switch.ts';
-import { checkQemuInstalled, QEMU_BINARY, qemuMachineArgs, userNetworkArgs, type QemuMachineOptions } from './qemu-machine.ts';
+import { QEMU_BINARY, type QemuMachine } from './qemu-machine.ts';
 
-export interface QemuPowerOptions extends QemuMachineOptions {
+export interface QemuPowerOptions {
+  machine: QemuMachine;
   /** The `-chardev` value (given its id) of the serial cable's board end, where the UART attaches. */
   serialChardev: (id: string) => string;
   /** QEMU's own stderr goes here. */
   logPath: string;
-  /** NIC options, asked for at each power-on (the first NIC is the one U-Boot uses). */
-  networkArgs?: () => string[];
+  /** The netdev of the NIC U-Boot uses (e.g. "socket,connect=127.0.0.1:4000"), asked for at each power-on. */
+  labNetdev?: () => string;
+  /** Host forwards of a second NIC on QEMU's user network, e.g. "tcp:127.0.0.1:2222-:22" (none: no such NIC). */
+  hostForwards?: string[];
   board?: string;
   /** QEMU writes its pid here while it runs. */
   pidFile?: string;
+  /**
+   * QEMU's human monitor listens on this unix socket, and power-off asks it to `quit`: the board's
+   * own firmware cannot switch it off (the ZCU102's stand-in EL3 parks the core on SYSTEM_OFF).
+   */
+  monitorSocket?: string;
 }
 
 /** Powering the virtual board on starts QEMU; powering it off stops QEMU. */
@@ -28,18 +37,20 @@ export class QemuPower implements PowerSwitch {
   onPowerOn?: () => void;
 
   constructor(private readonly options: QemuPowerOptions) {
-    this.description = `qemu ${QEMU_BINARY}${options.board ? ` (${options.board})` : ''}`;
+    this.description = `${options.machine.description}${options.board ? ` (${options.board})` : ''}`;
   }
 
   async on(): Promise<void> {
     if (this.process) return;
-    checkQemuInstalled(this.options);
+    const { machine, hostForwards } = this.options;
+    machine.check();
     this.onPowerOn?.();
-    const nics = [...(this.options.networkArgs?.() ?? []), ...userNetworkArgs(this.options.hostForwards)];
-    const args = [...qemuMachineArgs(this.options), ...nics, '-chardev', this.options.serialChardev('uart0'), '-serial', 'chardev:uart0'];
+    const nics = [...machine.labNicArgs(this.options.labNetdev?.()), ...(hostForwards?.length && machine.sshNicArgs ? machine.sshNicArgs(hostForwards) : [])];
+    const args = [...machine.args(), ...nics, '-chardev', this.options.serialChardev('uart0'), '-serial', 'chardev:uart0'];
     if (this.options.pidFile) args.push('-pidfile', this.options.pidFile);
+    if (this.options.monitorSocket) args.push('-monitor', `unix:${this.options.monitorSocket},server=on,wait=off`);
     this.log = createWriteStream(this.options.logPath, { flags: 'a' });
-    const child = spawn(QEMU_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(QEMU_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...machine.env } });
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.on('data', (d: Buffer) => {
       this.log?.write(d);
@@ -73,13 +84,16 @@ export class QemuPower implements PowerSwitch {
     if (!child) return;
     this.process = undefined;
     process.off('exit', this.killNow);
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    child.kill('SIGCONT'); // a stopped QEMU (the console-silent fault) acts on SIGTERM only once it runs
-    const gone = await Promise.race([exited.then(() => true), sleep(3000).then(() => false)]);
-    if (!gone) {
-      child.kill('SIGKILL');
-      await exited;
+    const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(true)));
+    const within = (ms: number) => Promise.race([exited, sleep(ms).then(() => false)]);
+    child.kill('SIGCONT'); // a stopped QEMU (the console-silent fault) answers nothing until it runs
+    const quitAsked = this.options.monitorSocket ? await askMonitor(this.options.monitorSocket, 'quit') : false;
+    if (!(quitAsked && (await within(3000)))) {
+      child.kill('SIGTERM');
+      if (!(await within(3000))) {
+        child.kill('SIGKILL');
+        await exited;
+      }
     }
     this.log?.end();
     this.log = undefined;
@@ -103,4 +117,20 @@ export class QemuPower implements PowerSwitch {
     this.process?.kill('SIGKILL');
     this.process = undefined;
   };
+}
+
+/** Sends one command line to QEMU's human monitor; false if the monitor did not take it within 1 s. */
+function askMonitor(socketPath: string, command: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.createConnection(socketPath);
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 1000);
+    socket.once('error', () => done(false));
+    // The monitor greets with its banner and prompt once it reads commands.
+    socket.once('data', () => socket.write(`${command}\n`, () => setTimeout(() => done(true), 50)));
+  });
 }

@@ -1,7 +1,6 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { HilError } from '../errors.ts';
-import { virtioNicArgs } from '../power/qemu-machine.ts';
 import * as f from './frames.ts';
 import { FrameBatcher, FrameReader } from './stream-framing.ts';
 
@@ -54,9 +53,10 @@ export class VirtualLan {
   constructor(private readonly options: VirtualLanOptions) {}
 
   /** QEMU options for a NIC on this LAN. */
-  qemuArgs(): string[] {
+  /** The QEMU netdev of the board's NIC: a socket to this LAN. */
+  netdev(): string {
     if (!this.port) throw new HilError('virtual LAN not started');
-    return ['-netdev', `socket,id=lab,connect=127.0.0.1:${this.port}`, ...virtioNicArgs('lab')];
+    return `socket,connect=127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { boardProfiles } from '../../boards/index.ts';
 import { qemuMachineArgs } from '../../harness/power/qemu-machine.ts';
+import { zcu102Machine } from '../../harness/power/qemu-zcu102.ts';
 
 describe('board profiles', () => {
   it('boards/index.ts names every profile by its own name', () => {
-    assert.deepEqual(Object.keys(boardProfiles).sort(), ['qemu-virt-arm64', 'qemu-virt-arm64-gicv2', 'rpi4', 'zcu102']);
+    assert.deepEqual(Object.keys(boardProfiles).sort(), ['qemu-virt-arm64', 'qemu-virt-arm64-gicv2', 'qemu-zcu102', 'rpi4', 'zcu102']);
     for (const [name, p] of Object.entries(boardProfiles)) assert.equal(p.name, name);
   });
 
@@ -28,6 +29,25 @@ describe('board profiles', () => {
     const args = qemuMachineArgs();
     assert.equal(boardProfiles['qemu-virt-arm64'].ramMiB, Number(args[args.indexOf('-m') + 1]));
     assert.equal(boardProfiles['qemu-virt-arm64-gicv2'].ramMiB, Number(args[args.indexOf('-m') + 1]));
+    const zcu = zcu102Machine({ el3: 'e', uboot: 'u.elf', deviceTree: 'd' }).args();
+    assert.equal(`${boardProfiles['qemu-zcu102'].ramMiB}M`, zcu[zcu.indexOf('-m') + 1]);
+  });
+
+  it('qemu-zcu102: the ZCU102 facts are the real board\'s; only RAM size, device tree, network and limits are its own', () => {
+    const twin = boardProfiles['qemu-zcu102'];
+    const real = boardProfiles.zcu102;
+    for (const key of ['uboot', 'console', 'loadWindow', 'xen', 'dom0Bootargs'] as const) assert.deepEqual(twin[key], real[key], key);
+    assert.equal(twin.qemuMachine, 'xlnx-zcu102');
+  });
+
+  it('qemu-zcu102: the LAN is on GEM3, the fourth NIC, after three unwired ones', () => {
+    const nics = zcu102Machine({ el3: 'e', uboot: 'u.elf', deviceTree: 'd' }).labNicArgs('socket,connect=127.0.0.1:4000');
+    assert.deepEqual(nics.filter((a) => a !== '-nic'), [
+      'user,model=cadence_gem,restrict=on',
+      'user,model=cadence_gem,restrict=on',
+      'user,model=cadence_gem,restrict=on',
+      'socket,connect=127.0.0.1:4000,model=cadence_gem',
+    ]);
   });
 
   it('rpi4: everything stays in the first GiB, and the DT is U-Boot\'s own', () => {

@@ -85,7 +85,7 @@ describe('lab file', () => {
   });
 
   it('edge: unknown profile, driver and transport list the known ones', () => {
-    assert.match(configError(lab(BOARD.replace('zcu102', 'zcu104'))).message, /:4, field 'boards\.b1\.profile': unknown board profile 'zcu104': known profiles are qemu-virt-arm64, qemu-virt-arm64-gicv2, zcu102, rpi4/);
+    assert.match(configError(lab(BOARD.replace('zcu102', 'zcu104'))).message, /:4, field 'boards\.b1\.profile': unknown board profile 'zcu104': known profiles are qemu-virt-arm64, qemu-virt-arm64-gicv2, qemu-zcu102, zcu102, rpi4/);
     const driver = configError(lab(BOARD.replace('driver: pdudaemon', 'driver: apc')));
     assert.equal(driver.field, 'boards.b1.power.driver');
     assert.match(driver.message, /unknown power driver 'apc': known drivers are command, pdudaemon, tasmota, numato, gpio/);

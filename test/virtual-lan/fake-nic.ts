@@ -3,7 +3,7 @@ import { FrameReader, frameRecords } from '../../harness/virtual-lan/stream-fram
 
 /**
  * The QEMU end of the virtual LAN, as `-netdev socket,connect=` behaves: connects to the port in
- * the LAN's qemuArgs() and exchanges length-prefixed Ethernet frames.
+ * the LAN's netdev() and exchanges length-prefixed Ethernet frames.
  */
 export class FakeNic {
   readonly frames: Buffer[] = [];
@@ -20,8 +20,8 @@ export class FakeNic {
     });
   }
 
-  static async connect(qemuArgs: string[]): Promise<FakeNic> {
-    const port = Number(/connect=127\.0\.0\.1:(\d+)/.exec(qemuArgs.join(' '))?.[1]);
+  static async connect(netdev: string): Promise<FakeNic> {
+    const port = Number(/connect=127\.0\.0\.1:(\d+)/.exec(netdev)?.[1]);
     const socket = net.connect(port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     return new FakeNic(socket);

@@ -53,13 +53,11 @@ describe('virtual LAN over QEMU stream sockets', () => {
   });
 
   it('tells QEMU to connect to its loopback port', () => {
-    const args = lan.qemuArgs();
-    assert.match(args[1], /^socket,id=lab,connect=127\.0\.0\.1:\d+$/);
-    assert.deepEqual(args.slice(2), ['-device', 'virtio-net-pci,netdev=lab,romfile=']);
+    assert.match(lan.netdev(), /^socket,connect=127\.0\.0\.1:\d+$/);
   });
 
   it('answers ARP for the lab host address, and not for others', async () => {
-    nic = await FakeNic.connect(lan.qemuArgs());
+    nic = await FakeNic.connect(lan.netdev());
     nic.send(arpRequest('10.0.2.99'), arpRequest(HOST_IP));
     const reply = await nic.next((fr) => f.parseEthernet(fr)?.type === f.ETHERTYPE_ARP);
     const arp = f.parseArp(f.parseEthernet(reply)!.payload)!;
@@ -72,7 +70,7 @@ describe('virtual LAN over QEMU stream sockets', () => {
   it('forwards the guest UDP to a real loopback socket and brings every reply of a burst back in order', async () => {
     const server = await burstServer(8);
     servers.push(server);
-    const guest = (nic = await FakeNic.connect(lan.qemuArgs()));
+    const guest = (nic = await FakeNic.connect(lan.netdev()));
     guest.send(udpFrame(server.address().port, Buffer.from('block')));
     const got: string[] = [];
     for (let i = 0; i < 8; i++) {
@@ -89,19 +87,19 @@ describe('virtual LAN over QEMU stream sockets', () => {
   it('serves the QEMU of the next power cycle on its new connection', async () => {
     const server = await burstServer(1);
     servers.push(server);
-    const first = await FakeNic.connect(lan.qemuArgs());
+    const first = await FakeNic.connect(lan.netdev());
     first.close();
-    nic = await FakeNic.connect(lan.qemuArgs());
+    nic = await FakeNic.connect(lan.netdev());
     nic.send(udpFrame(server.address().port, Buffer.from('again')));
     const reply = udpOf(await nic.next((fr) => udpOf(fr) !== undefined))!;
     assert.equal(reply.udp.payload.toString(), 'again 0');
   });
 
   it('drops a connection that does not speak the framing, and keeps serving', async () => {
-    const bad = await FakeNic.connect(lan.qemuArgs());
+    const bad = await FakeNic.connect(lan.netdev());
     bad.writeRaw(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
     await bad.closed;
-    nic = await FakeNic.connect(lan.qemuArgs());
+    nic = await FakeNic.connect(lan.netdev());
     nic.send(arpRequest(HOST_IP));
     await nic.next((fr) => f.parseEthernet(fr)?.type === f.ETHERTYPE_ARP);
   });
