@@ -2,6 +2,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { HilError } from '../harness/errors.ts';
 import { FIX_ARCH_COMMAND, FOREIGN_ARCH, run } from './host.ts';
+import { type AptLists, HOST_APT } from './own-apt.ts';
 
 /** One binary package as apt's candidate: what the recipe pins and downloads. */
 export interface PackageRef {
@@ -50,11 +51,11 @@ export function parseStanzas(text: string): PackageInfo[] {
 }
 
 /** Apt's candidate of each name for arm64 (or arch `all`); names apt does not know are absent. */
-export async function showPackages(names: string[]): Promise<Map<string, PackageInfo>> {
+export async function showPackages(names: string[], apt: AptLists = HOST_APT): Promise<Map<string, PackageInfo>> {
   const found = new Map<string, PackageInfo>();
   if (names.length === 0) return found;
   const args = names.flatMap((n) => [`${n}:${FOREIGN_ARCH}`, `${n}:all`]);
-  for (const p of parseStanzas(await run('apt-cache', ['show', '--no-all-versions', ...args]))) {
+  for (const p of parseStanzas(await run('apt-cache', [...apt.options, 'show', '--no-all-versions', ...args]))) {
     if (!found.has(p.name)) found.set(p.name, p);
   }
   return found;
@@ -72,14 +73,14 @@ function notFound(what: string): HilError {
  * level. A group of alternatives that names a package in `skip` is dropped; otherwise its first
  * alternative apt knows is taken (one already chosen wins).
  */
-export async function resolveClosure(roots: string[], skip: ReadonlySet<string> = new Set()): Promise<PackageInfo[]> {
+export async function resolveClosure(roots: string[], skip: ReadonlySet<string> = new Set(), apt: AptLists = HOST_APT): Promise<PackageInfo[]> {
   const known = new Map<string, PackageInfo>();
   const asked = new Set<string>();
   const chosen = new Map<string, PackageInfo>();
   let groups: string[][] = roots.map((r) => [r]);
   while (groups.length > 0) {
     const unknown = [...new Set(groups.flat())].filter((n) => !asked.has(n) && !skip.has(n));
-    for (const [n, p] of await showPackages(unknown)) known.set(n, p);
+    for (const [n, p] of await showPackages(unknown, apt)) known.set(n, p);
     unknown.forEach((n) => asked.add(n));
     const next: string[][] = [];
     for (const group of groups) {
@@ -109,6 +110,7 @@ export async function downloadPackages(
   pkgs: PackageRef[],
   cacheDir: string,
   log: (line: string) => void,
+  apt: AptLists = HOST_APT,
 ): Promise<Map<string, string>> {
   await mkdir(cacheDir, { recursive: true });
   const cached = new Set(await readdir(cacheDir));
@@ -119,7 +121,7 @@ export async function downloadPackages(
     await mkdir(scratch);
     for (const p of missing) log(`downloading ${p.name} (${p.version})`);
     try {
-      await run('apt-get', ['download', ...missing.map((p) => `${p.name}:${p.arch}=${p.version}`)], { cwd: scratch });
+      await run('apt-get', [...apt.options, 'download', ...missing.map((p) => `${p.name}:${p.arch}=${p.version}`)], { cwd: scratch });
       for (const p of missing) await rename(path.join(scratch, debFileName(p)), path.join(cacheDir, debFileName(p)));
     } finally {
       await rm(scratch, { recursive: true, force: true });

@@ -6,8 +6,11 @@ import { copyArm64Image } from './arm64-image.ts';
 import { buildDom0Initramfs } from './dom0.ts';
 import { buildDomuInitramfs } from './domu.ts';
 import { type Inputs, inputPackages } from './inputs.ts';
+import type { AptLists } from './own-apt.ts';
+import type { DebianRelease } from './releases.ts';
 import { type Manifest, MANIFEST_FORMAT, sha256File } from './manifest.ts';
-import { indexModules, writeModulesDep } from './modules.ts';
+import { firstPresent, linkMergedUsr } from './merged-usr.ts';
+import { decompressModules, indexModules, writeModulesDep } from './modules.ts';
 
 async function findOne(dir: string, re: RegExp, what: string): Promise<string> {
   const hits = (await readdir(dir).catch(() => [] as string[])).filter((n) => re.test(n));
@@ -24,6 +27,7 @@ export async function buildSet(
   inputs: Inputs,
   stamps: { recipeHash: string; aptStamp: string },
   log: (line: string) => void,
+  from: { release: DebianRelease; apt: AptLists },
 ): Promise<Manifest> {
   const tmp = path.join(outDir, `.build-${process.pid}`);
   const set = path.join(tmp, 'set');
@@ -31,7 +35,7 @@ export async function buildSet(
   await mkdir(set, { recursive: true });
   try {
     const packages = [inputs.kernel, inputs.xen, inputs.busybox, ...inputs.dom0];
-    const debs = await downloadPackages(packages, path.join(outDir, 'debs'), log);
+    const debs = await downloadPackages(packages, path.join(outDir, 'debs'), log, from.apt);
     const unpack = async (name: string, into: string) => {
       log(`extracting ${name}`);
       await extractDeb(debs.get(name)!, into);
@@ -44,6 +48,7 @@ export async function buildSet(
     await unpack(inputs.xen.name, xenRoot);
     await unpack(inputs.busybox.name, busyboxRoot);
     for (const p of inputs.dom0) await unpack(p.name, dom0Root);
+    await linkMergedUsr(dom0Root);
 
     const files: Record<string, string> = {};
     files.xen = await findOne(path.join(xenRoot, 'boot'), /^xen-[\d.]+-arm64$/, 'Xen Image');
@@ -55,7 +60,9 @@ export async function buildSet(
     log(`indexing kernel modules of ${kernelRelease}`);
     const modulesRoot = path.join(set, 'modules');
     await mkdir(path.join(modulesRoot, 'lib/modules'), { recursive: true });
-    await rename(path.join(kernelRoot, 'lib/modules', kernelRelease), path.join(modulesRoot, 'lib/modules', kernelRelease));
+    const modulesFrom = firstPresent(kernelRoot, [`lib/modules/${kernelRelease}`, `usr/lib/modules/${kernelRelease}`]);
+    await rename(modulesFrom, path.join(modulesRoot, 'lib/modules', kernelRelease));
+    await decompressModules(modulesRoot, kernelRelease);
     const index = await indexModules(modulesRoot, kernelRelease);
     await writeModulesDep(modulesRoot, index);
 
@@ -64,7 +71,7 @@ export async function buildSet(
     await buildDomuInitramfs({ busyboxRoot, modulesRoot, index, out: path.join(set, files['domu-initramfs']) });
     log('building dom0-initramfs');
     files['dom0-initramfs'] = 'dom0-initramfs.cpio.gz';
-    await buildDom0Initramfs({ busyboxRoot, modulesRoot, index, packagesRoot: dom0Root, out: path.join(set, files['dom0-initramfs']) });
+    await buildDom0Initramfs({ busyboxRoot, modulesRoot, index, packagesRoot: dom0Root, release: from.release, out: path.join(set, files['dom0-initramfs']) });
 
     const dir = `set-${Date.now().toString(36)}`;
     const artifacts: Manifest['artifacts'] = {};
@@ -76,6 +83,7 @@ export async function buildSet(
     return {
       format: MANIFEST_FORMAT,
       ...stamps,
+      release: from.release.name,
       dir,
       kernelRelease,
       modulesDir: path.posix.join(dir, 'modules'),

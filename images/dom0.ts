@@ -4,10 +4,12 @@ import { type CpioEntry, entriesFromDir } from './cpio.ts';
 import type { InitramfsInputs } from './domu.ts';
 import { dom0Init, DOM0_RUNTIME_DIRS, UDHCPC_SCRIPT } from './init-scripts.ts';
 import { baseEntries, moduleEntries, writeInitramfs } from './initramfs.ts';
-import { DOM0_MODULES } from './packages.ts';
+import { moduleKey } from './modules.ts';
+import { DOM0_MODULES, xenLibDir } from './packages.ts';
+import type { DebianRelease } from './releases.ts';
 
 /** Parts of the unpacked packages nothing here uses at run time (gconv, glibc's iconv charsets, is half the size). */
-const PRUNED = [
+const pruned = (release: DebianRelease) => [
   'usr/share/doc',
   'usr/share/man',
   'usr/share/info',
@@ -16,8 +18,8 @@ const PRUNED = [
   'usr/share/bug',
   'usr/lib/aarch64-linux-gnu/gconv',
   // pygrub's Python module and the filesystem readers it dlopens: pygrub boots x86 PV guests, and python3 is left out.
-  'usr/lib/xen-4.17/lib/python',
-  'usr/lib/xen-4.17/lib/aarch64-linux-gnu/xenfsimage',
+  `${xenLibDir(release).slice(1)}/lib/python`,
+  `${xenLibDir(release).slice(1)}/lib/aarch64-linux-gnu/xenfsimage`,
 ];
 
 const file = (p: string, text: string, mode = 0o644): CpioEntry => ({ type: 'file', path: p, data: Buffer.from(text), mode });
@@ -40,12 +42,12 @@ const ETC: CpioEntry[] = [
  * The dom0 initramfs: the unpacked dom0 packages (Xen tools, their libraries, bash, dropbear) under
  * busybox, /init (see `dom0Init`), the Xen backend and bridge modules, and root's account files.
  */
-export async function buildDom0Initramfs(i: InitramfsInputs & { packagesRoot: string }): Promise<void> {
-  for (const p of PRUNED) await rm(path.join(i.packagesRoot, p), { recursive: true, force: true });
+export async function buildDom0Initramfs(i: InitramfsInputs & { packagesRoot: string; release: DebianRelease }): Promise<void> {
+  for (const p of pruned(i.release)) await rm(path.join(i.packagesRoot, p), { recursive: true, force: true });
   await writeInitramfs(
     [
       ...(await entriesFromDir(i.packagesRoot)),
-      ...(await baseEntries(i.busyboxRoot, dom0Init())),
+      ...(await baseEntries(i.busyboxRoot, dom0Init(i.release, DOM0_MODULES.filter((m) => !i.index.builtin.has(moduleKey(m)))))),
       ...(await moduleEntries(i.modulesRoot, i.index, DOM0_MODULES)),
       ...ETC,
       ...DOM0_RUNTIME_DIRS.map((d): CpioEntry => ({ type: 'dir', path: d.slice(1), mode: 0o755 })),

@@ -9,6 +9,8 @@ export const HOST_TOOLS: Record<string, string> = {
   'apt-cache': 'apt',
   dpkg: 'dpkg',
   'dpkg-deb': 'dpkg',
+  xz: 'xz-utils',
+  find: 'findutils',
 };
 
 export const FOREIGN_ARCH = 'arm64';

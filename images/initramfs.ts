@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { firstPresent } from './merged-usr.ts';
 import { gzipSync } from 'node:zlib';
 import { type CpioEntry, writeCpio } from './cpio.ts';
 import { type ModuleIndex, modulesDep, moduleClosure } from './modules.ts';
@@ -15,7 +16,7 @@ const BASE_DIRS = ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'dev', 'proc', 'sys', '
 export async function baseEntries(busyboxRoot: string, initScript: string): Promise<CpioEntry[]> {
   return [
     ...BASE_DIRS.map((d): CpioEntry => ({ type: 'dir', path: d, mode: d === 'root' ? 0o700 : d === 'tmp' ? 0o1777 : 0o755 })),
-    { type: 'file', path: 'bin/busybox', data: await readFile(path.join(busyboxRoot, 'bin/busybox')), mode: 0o755 },
+    { type: 'file', path: 'bin/busybox', data: await readFile(firstPresent(busyboxRoot, ['bin/busybox', 'usr/bin/busybox'])), mode: 0o755 },
     { type: 'symlink', path: 'bin/sh', target: 'busybox' },
     { type: 'char', path: 'dev/console', major: 5, minor: 1, mode: 0o600 },
     { type: 'file', path: 'init', data: Buffer.from(initScript), mode: 0o755 },

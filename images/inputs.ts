@@ -1,13 +1,9 @@
 import { HilError } from '../harness/errors.ts';
 import { type PackageInfo, type PackageRef, resolveClosure, showPackages } from './apt.ts';
 import { FIX_ARCH_COMMAND } from './host.ts';
-import {
-  BUSYBOX_PACKAGE,
-  DOM0_ROOT_PACKAGES,
-  DOM0_SKIPPED_PACKAGES,
-  KERNEL_METAPACKAGE,
-  XEN_PACKAGE,
-} from './packages.ts';
+import type { AptLists } from './own-apt.ts';
+import { BUSYBOX_PACKAGE, dom0RootPackages, DOM0_SKIPPED_PACKAGES, KERNEL_METAPACKAGE, xenPackage } from './packages.ts';
+import type { DebianRelease } from './releases.ts';
 
 /** Apt's current candidates for everything the artifacts are built from. */
 export interface Inputs {
@@ -19,8 +15,8 @@ export interface Inputs {
   dom0: PackageInfo[];
 }
 
-async function showOne(names: string[]): Promise<PackageInfo[]> {
-  const found = await showPackages(names);
+async function showOne(names: string[], apt: AptLists): Promise<PackageInfo[]> {
+  const found = await showPackages(names, apt);
   const missing = names.filter((n) => !found.has(n));
   if (missing.length > 0) {
     throw new HilError(`images: package(s) ${missing.join(', ')} not found for arm64 in apt's lists; run: ${FIX_ARCH_COMMAND}`, {
@@ -38,12 +34,12 @@ export function kernelPackageName(meta: PackageInfo): string {
 }
 
 /** Resolves every input with apt-cache (the kernel chain and dom0's closure in parallel). */
-export async function resolveInputs(): Promise<Inputs> {
+export async function resolveInputs(release: DebianRelease, apt: AptLists): Promise<Inputs> {
   const [[kernelMeta, xen, busybox], dom0] = await Promise.all([
-    showOne([KERNEL_METAPACKAGE, XEN_PACKAGE, BUSYBOX_PACKAGE]),
-    resolveClosure(DOM0_ROOT_PACKAGES, new Set(Object.keys(DOM0_SKIPPED_PACKAGES))),
+    showOne([KERNEL_METAPACKAGE, xenPackage(release), BUSYBOX_PACKAGE], apt),
+    resolveClosure(dom0RootPackages(release), new Set(Object.keys(DOM0_SKIPPED_PACKAGES)), apt),
   ]);
-  const [kernel] = await showOne([kernelPackageName(kernelMeta)]);
+  const [kernel] = await showOne([kernelPackageName(kernelMeta)], apt);
   return { kernelMeta, kernel, xen, busybox, dom0 };
 }
 

@@ -14,6 +14,8 @@ export interface Manifest {
   recipeHash: string;
   /** Fingerprint of apt's package lists when the inputs were last resolved; a change means re-resolve. */
   aptStamp: string;
+  /** The Debian release built from (images/releases.ts); sets built before it was recorded are debian12. */
+  release?: string;
   /** The folder holding this build's files. */
   dir: string;
   kernelRelease: string;

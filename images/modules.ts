@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { run } from './host.ts';
 import { HilError } from '../harness/errors.ts';
 
 /** Kernel modules of one release: normalised module name → path relative to /lib/modules/<release>. */
@@ -8,6 +9,8 @@ export interface ModuleIndex {
   paths: Map<string, string>;
   /** Direct dependencies (normalised names) from each module's own `.modinfo` `depends=`. */
   depends: Map<string, string[]>;
+  /** Modules built into the kernel (its modules.builtin): there is nothing to load. */
+  builtin: Set<string>;
 }
 
 /** Module names treat `-` and `_` alike. */
@@ -47,10 +50,21 @@ async function listModules(dir: string, rel = ''): Promise<string[]> {
   return out;
 }
 
+/**
+ * Debian 13's kernel ships its modules xz-compressed (`.ko.xz`); busybox's modprobe loads plain
+ * `.ko` files, so they are unpacked in place, once, before indexing.
+ */
+export async function decompressModules(root: string, release: string): Promise<void> {
+  const base = path.join(root, 'lib/modules', release);
+  await run('find', [base, '-name', '*.ko.xz', '-exec', 'xz', '--decompress', '{}', '+']);
+}
+
 /** Indexes `<root>/lib/modules/<release>`, reading every module's `.modinfo`. */
 export async function indexModules(root: string, release: string): Promise<ModuleIndex> {
   const base = path.join(root, 'lib/modules', release);
-  const index: ModuleIndex = { release, paths: new Map(), depends: new Map() };
+  const builtinList = await readFile(path.join(base, 'modules.builtin'), 'utf8').catch(() => '');
+  const builtin = new Set(builtinList.split('\n').filter(Boolean).map((p) => moduleKey(path.posix.basename(p))));
+  const index: ModuleIndex = { release, paths: new Map(), depends: new Map(), builtin };
   for (const rel of await listModules(base)) {
     const key = moduleKey(path.posix.basename(rel));
     const deps = readModinfo(await readFile(path.join(base, rel))).get('depends') ?? '';
@@ -62,12 +76,13 @@ export async function indexModules(root: string, release: string): Promise<Modul
 
 /**
  * Every module `names` need, in modules.dep order: each module before the modules it depends on
- * (so loading runs the list backwards). Throws naming a module the kernel package does not ship.
+ * (so loading runs the list backwards). A module built into the kernel needs nothing. Throws naming a
+ * module the kernel package does not ship.
  */
 export function moduleClosure(index: ModuleIndex, names: string[]): string[] {
   const order: string[] = [];
   const visit = (key: string, via: string) => {
-    if (order.includes(key)) return;
+    if (order.includes(key) || index.builtin.has(key)) return;
     if (!index.paths.has(key)) {
       throw new HilError(`images: kernel ${index.release} has no module '${key}'${via ? ` (needed by ${via})` : ''}`, {
         code: 'MODULE_NOT_FOUND',

@@ -1,12 +1,14 @@
-/** The Debian bookworm arm64 packages behind each artifact: the one place these names live. */
+/** The Debian arm64 packages behind each artifact: the one place these names live. */
+import type { DebianRelease } from './releases.ts';
 
-/** Metapackage whose Depends names the current `linux-image-6.1.0-NN-cloud-arm64`. */
+/** Metapackage whose Depends names the current `linux-image-<release>-cloud-arm64`. */
 export const KERNEL_METAPACKAGE = 'linux-image-cloud-arm64';
-export const XEN_PACKAGE = 'xen-hypervisor-4.17-arm64';
 export const BUSYBOX_PACKAGE = 'busybox-static';
+export const xenPackage = (r: DebianRelease): string => `xen-hypervisor-${r.xen}-arm64`;
 
-/** Xen's tools live in this versioned folder (`xl`, `xenstored`, `xenconsoled`, `xen-init-dom0`). */
-export const XEN_TOOLS_DIR = '/usr/lib/xen-4.17/bin';
+/** Xen's tools and libraries live in this versioned folder (`bin/xl`, `bin/xenstored`, `bin/xen-init-dom0`). */
+export const xenLibDir = (r: DebianRelease): string => `/usr/lib/xen-${r.xen}`;
+export const xenToolsDir = (r: DebianRelease): string => `${xenLibDir(r)}/bin`;
 
 /**
  * Roots of dom0's userland. Two are not reached through Depends, because on a normal system an
@@ -14,7 +16,7 @@ export const XEN_TOOLS_DIR = '/usr/lib/xen-4.17/bin';
  * `xl network-attach`, start with `#!/bin/bash`) and `libcom-err2` (libext2fs.so.2 links
  * libcom_err.so.2 but libext2fs2 does not declare it; e2fsprogs does).
  */
-export const DOM0_ROOT_PACKAGES = ['xen-utils-4.17', 'xen-utils-common', 'xenstore-utils', 'dropbear-bin', 'bash', 'libcom-err2'];
+export const dom0RootPackages = (r: DebianRelease): string[] => [`xen-utils-${r.xen}`, 'xen-utils-common', 'xenstore-utils', 'dropbear-bin', 'bash', 'libcom-err2'];
 
 /**
  * Dependencies left out of dom0, with why. None of them is used by xl, xenstored, xenconsoled,

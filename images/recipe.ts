@@ -5,7 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HilError } from '../harness/errors.ts';
 import { buildSet, removeStaleSets } from './build.ts';
-import { ensureForeignArch, requireHostTools } from './host.ts';
+import { ensureForeignArch, FOREIGN_ARCH, requireHostTools } from './host.ts';
+import { HOST_APT, ownAptLists } from './own-apt.ts';
+import { DEFAULT_RELEASE, type DebianRelease } from './releases.ts';
 import { inputPackages, resolveInputs } from './inputs.ts';
 import { aptStamp, artifactsPresent, type Manifest, readManifest, recipeHash, samePackages, writeManifest } from './manifest.ts';
 import { withLock } from './lock.ts';
@@ -19,6 +21,8 @@ export interface Artifact {
 }
 
 export interface ImageSet {
+  /** The Debian release it was built from (images/releases.ts). */
+  release: DebianRelease;
   /** Folder holding this build's files. */
   dir: string;
   artifacts: Record<string, Artifact>;
@@ -30,7 +34,9 @@ export interface ImageSet {
 }
 
 export interface EnsureImagesOptions {
-  /** Output and cache folder. Default `<repo>/images/build`. */
+  /** The Debian release to build from. Default Debian 12 (bookworm: Xen 4.17, Linux 6.1). */
+  release?: DebianRelease;
+  /** Output and cache folder. Default `<repo>/images/build`, and `<repo>/images/build/<release>` for another release. */
   outDir?: string;
   /** Receives progress lines for the slow steps. Default: discard. */
   log?: (line: string) => void;
@@ -40,10 +46,11 @@ export interface EnsureImagesOptions {
 
 export const DEFAULT_OUT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'build');
 
-function toImageSet(outDir: string, m: Manifest): ImageSet {
+function toImageSet(outDir: string, m: Manifest, release: DebianRelease): ImageSet {
   const artifacts: Record<string, Artifact> = {};
   for (const [name, a] of Object.entries(m.artifacts)) artifacts[name] = { name, path: path.join(outDir, a.file), size: a.size, sha256: a.sha256 };
   return {
+    release,
     dir: path.join(outDir, m.dir),
     artifacts,
     manifestPath: path.join(outDir, 'manifest.json'),
@@ -65,12 +72,14 @@ async function current(outDir: string, stamps: { recipeHash: string; aptStamp: s
  * files: no apt call. A build happens in a scratch folder; the manifest is swapped in last.
  */
 export async function ensureImages(opts: EnsureImagesOptions = {}): Promise<ImageSet> {
-  const outDir = path.resolve(opts.outDir ?? DEFAULT_OUT_DIR);
+  const release = opts.release ?? DEFAULT_RELEASE;
+  const outDir = path.resolve(opts.outDir ?? (release === DEFAULT_RELEASE ? DEFAULT_OUT_DIR : path.join(DEFAULT_OUT_DIR, release.name)));
   const log = opts.log ?? (() => {});
   const manifestPath = path.join(outDir, 'manifest.json');
-  const stamps = { recipeHash: await recipeHash(), aptStamp: await aptStamp() };
+  const listsDir = release.lists === 'host' ? HOST_APT.dir : path.join(outDir, 'apt/lists');
+  const stamps = { recipeHash: await recipeHash(), aptStamp: await aptStamp(listsDir) };
   const hit = opts.force ? undefined : await current(outDir, stamps);
-  if (hit) return toImageSet(outDir, hit);
+  if (hit) return toImageSet(outDir, hit, release);
 
   await requireHostTools();
   await ensureForeignArch(log);
@@ -78,23 +87,24 @@ export async function ensureImages(opts: EnsureImagesOptions = {}): Promise<Imag
   return withLock(
     path.join(outDir, '.lock'),
     async () => {
-      stamps.aptStamp = await aptStamp();
+      const apt = release.lists === 'host' ? HOST_APT : await ownAptLists(path.join(outDir, 'apt'), { types: 'deb', suite: release.suite, architectures: FOREIGN_ARCH }, log, opts.force);
+      stamps.aptStamp = await aptStamp(apt.dir);
       const again = opts.force ? undefined : await current(outDir, stamps);
-      if (again) return toImageSet(outDir, again);
-      log('resolving package versions with apt-cache');
-      const inputs = await resolveInputs();
+      if (again) return toImageSet(outDir, again, release);
+      log(`resolving ${release.name} (${release.suite}) package versions with apt-cache`);
+      const inputs = await resolveInputs(release, apt);
       const prev = await readManifest(manifestPath);
       if (!opts.force && prev && prev.recipeHash === stamps.recipeHash && samePackages(prev.packages, inputPackages(inputs)) && (await artifactsPresent(outDir, prev))) {
         log('package versions unchanged: keeping the built images');
         await writeManifest(manifestPath, { ...prev, aptStamp: stamps.aptStamp });
-        return toImageSet(outDir, { ...prev, aptStamp: stamps.aptStamp });
+        return toImageSet(outDir, { ...prev, aptStamp: stamps.aptStamp }, release);
       }
       const started = performance.now();
-      const manifest = await buildSet(outDir, inputs, stamps, log);
+      const manifest = await buildSet(outDir, inputs, stamps, log, { release, apt });
       await writeManifest(manifestPath, manifest);
       await removeStaleSets(outDir, manifest.dir);
       log(`images built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      return toImageSet(outDir, manifest);
+      return toImageSet(outDir, manifest, release);
     },
     { log },
   );

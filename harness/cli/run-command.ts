@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureImages } from '../../images/recipe.ts';
+import { DEFAULT_RELEASE } from '../../images/releases.ts';
 import { findSuite, suites as allSuites, type SuiteDefinition } from '../../suites/index.ts';
 import { HilError } from '../errors.ts';
 import { checkBoard } from '../lab/open-board.ts';
@@ -11,11 +12,11 @@ import { writeReport } from '../report/write-report.ts';
 import { newRun, runBoard, stoppedRun } from '../run/run-board.ts';
 import { ensureHostPackages } from '../setup/host-setup.ts';
 import { checkFaultFlags, checkLimitFlags } from './board-args.ts';
-import { durationArg, parseCommandArgs } from './args.ts';
+import { durationArg, parseCommandArgs, releaseArg } from './args.ts';
 import { withHeldBoard } from './held-board.ts';
 import { progressLog } from './progress.ts';
 
-const USAGE = 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE] [--limit NAME=MS...] [--fault KIND[@TEXT]...] [--verify-fetches] [--boot-mode typed|script] [--wait [--lock-timeout S]]';
+const USAGE = 'run --board NAME [--system FILE] [--suite NAME...] [--report-dir DIR] [--lab FILE] [--limit NAME=MS...] [--fault KIND[@TEXT]...] [--verify-fetches] [--boot-mode typed|script] [--images debian12|debian13] [--wait [--lock-timeout S]]';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -31,7 +32,9 @@ export async function runCommand(args: string[]): Promise<number> {
     fault: { type: 'string', multiple: true },
     'verify-fetches': { type: 'boolean', default: false },
     'boot-mode': { type: 'string', default: 'typed' },
+    images: { type: 'string', default: DEFAULT_RELEASE.name },
   }, USAGE);
+  const release = releaseArg(values.images!, USAGE);
   const suites = selectSuites(values.suite);
   const boardName = values.board!;
   const reportDir = resolve(values['report-dir'] ?? join(REPO, 'reports', `${stamp()}-${boardName}`));
@@ -46,7 +49,7 @@ export async function runCommand(args: string[]): Promise<number> {
   mkdirSync(reportDir, { recursive: true });
   const log = progressLog();
   await ensureHostPackages(log);
-  const images = await ensureImages({ log });
+  const images = await ensureImages({ log, release });
   const held = {
     values: { ...values, board: boardName },
     usage: USAGE,
@@ -58,7 +61,7 @@ export async function runCommand(args: string[]): Promise<number> {
   return withHeldBoard(held, async (board, onStop) => {
     log(`run ${suites.map((s) => s.name).join(', ')} on ${boardName}; report in ${reportDir}`);
     if (!values.suite?.length) for (const s of allSuites.filter((x) => x.notByDefault)) log(`left out: ${s.name} (${s.notByDefault}); ask for it with --suite ${s.name}`);
-    const run = newRun(board.name, suites);
+    const run = newRun(board.name, suites, images);
     // Registered first, so it runs last on a signal: after the power-off, with the boot recorded.
     onStop(async (why) => {
       if (!why) return;

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { qemuVirtArm64 } from '../../boards/qemu-virt-arm64.ts';
 import { SerialTransport } from '../console/serial-transport.ts';
@@ -124,6 +124,7 @@ function lanLoss(): (n: number) => boolean {
 
 /** Firmware that never prints: zeros (an undefined instruction, taken again and again). */
 function blankFirmware(stateDir: string): string {
+  mkdirSync(stateDir, { recursive: true });
   const path = join(stateDir, 'blank-firmware.bin');
   writeFileSync(path, Buffer.alloc(64 * 1024));
   return path;

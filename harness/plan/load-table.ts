@@ -19,7 +19,7 @@ export interface TableFile extends ResolvedFile {
 /** Collects the files a system needs, once each, with a field to blame for each problem. */
 export class LoadTable {
   readonly requests: LoadRequest[] = [];
-  /** By key (the resolved path), in first-use order. */
+  /** By key (the resolved path; with the field for a file loaded on its own), in first-use order. */
   readonly files = new Map<string, TableFile>();
   private readonly taken = new Set<string>();
 
@@ -31,11 +31,12 @@ export class LoadTable {
 
   /**
    * Adds the file `nameOrPath` that `field` names; returns its key. `footprint` gives the bytes it
-   * occupies in memory when that is more than its size.
+   * occupies in memory when that is more than its size. A file named twice is loaded once, unless
+   * `alone`: then this use gets a copy of its own.
    */
-  add(field: string, nameOrPath: string, footprint?: (file: ResolvedFile) => number): string {
+  add(field: string, nameOrPath: string, footprint?: (file: ResolvedFile) => number, alone = false): string {
     const file = this.resolveAt(field, nameOrPath);
-    const key = file.path;
+    const key = alone ? `${file.path}\0${field}` : file.path;
     if (!this.files.has(key)) this.files.set(key, { ...file, tftpName: this.uniqueName(file.name) });
     this.requests.push({ key, label: file.name, size: file.size, footprint: footprint?.(file) });
     return key;

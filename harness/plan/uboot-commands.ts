@@ -95,7 +95,7 @@ export function buildBootPlan(system: SystemSpec, opts: BootPlanOptions): BootPl
     modules: domuModules(i).map(({ kind, address, size }) => ({ kind, address, size })),
   }));
   const dom0 = system.dom0 && { vcpus: system.dom0.vcpus, memoryKb: system.dom0.memoryKb, bootargs: dom0CommandLine(system.dom0, board) };
-  const files = [...table.files.values()].map((f) => ({ tftpName: f.tftpName, path: f.path, address: at.get(f.path)!.address, size: f.size }));
+  const files = [...table.files].map(([key, f]) => ({ tftpName: f.tftpName, path: f.path, address: at.get(key)!.address, size: f.size }));
   const dt = board.deviceTree;
   const dtEdits = [
     ...(dt.source === 'uboot'
@@ -145,10 +145,13 @@ function requestFiles(system: SystemSpec, board: BoardProfile, table: LoadTable)
   if (dt.source === 'uboot') table.requests.push({ key: UBOOT_DT_KEY, label: 'device tree copied from U-Boot', size: UBOOT_DT_SLOT });
   // Xen runs where it is loaded at first, bss included: reserve its whole image_size.
   const xen = table.add('xen.image', system.xen.image, (f) => loadedFootprint(f.path, f.size));
-  const use = (field: string, name: string | undefined, kind: DtModule['kind']): FileUse | undefined =>
-    name === undefined ? undefined : { kind, key: table.add(field, name) };
+  const use = (field: string, name: string | undefined, kind: DtModule['kind'], alone = false): FileUse | undefined =>
+    name === undefined ? undefined : { kind, key: table.add(field, name, undefined, alone) };
   const d0 = system.dom0;
-  const dom0 = d0 ? [use('dom0.kernel', d0.kernel, 'kernel'), use('dom0.ramdisk', d0.ramdisk, 'ramdisk')] : [];
+  // dom0's kernel is never shared with a domU: Xen 4.20 merges boot modules at one address before it
+  // looks for dom0's, and then finds none ("Xen dom0less mode detected"; an enhanced domU then
+  // panics it: "Xenstore support requires dom0"). Seen with Debian's 4.20.4; 4.17 took the shared one.
+  const dom0 = d0 ? [use('dom0.kernel', d0.kernel, 'kernel', true), use('dom0.ramdisk', d0.ramdisk, 'ramdisk')] : [];
   const domus = system.domus.map((d, i) => [
     use(`domus[${i}].kernel`, d.kernel, 'kernel'),
     use(`domus[${i}].ramdisk`, d.ramdisk, 'ramdisk'),

@@ -41,7 +41,7 @@ function header(record: RunRecord, verdict: string): Html {
   return html`<header class="top ${verdict.toLowerCase()}"><div class="top-inner"><div class="verdict">${verdict}</div>
 <div><h1>${record.board}</h1><div class="system">${record.system}</div><dl>
 ${item('Started', utcStamp(record.startedAt))}${item('Duration', ms === undefined ? '?' : duration(ms))}
-${item('Suites', record.suites.join(', ') || '—')}${record.hostname ? item('Host', record.hostname) : ''}</dl></div></div></header>`;
+${item('Suites', record.suites.join(', ') || '—')}${record.images ? item('Images', record.images) : ''}${record.hostname ? item('Host', record.hostname) : ''}</dl></div></div></header>`;
 }
 
 function failureBox(record: RunRecord): Html {

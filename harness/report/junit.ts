@@ -55,7 +55,7 @@ function suiteXml(record: RunRecord, name: string, cases: Case[]): string {
     timestamp: junitTimestamp(record.startedAt),
     hostname: record.hostname ?? hostname(),
   });
-  const props = { board: record.board, system: record.system, suites: record.suites.join(',') };
+  const props = { board: record.board, system: record.system, suites: record.suites.join(','), ...(record.images ? { images: record.images } : {}) };
   const properties = Object.entries(props).map(([k, v]) => `      <property${attrs({ name: k, value: v })}/>`);
   return [
     `  <testsuite${head}>`,

@@ -48,6 +48,8 @@ export interface RunRecord {
   board: string;
   system: string;
   suites: string[];
+  /** The image set booted: its Debian release and Xen version, e.g. "debian13 (Xen 4.20, Linux 6.12.117+deb13-cloud-arm64)". */
+  images?: string;
   /** Host that ran the harness; junit.xml falls back to this machine's name when absent. */
   hostname?: string;
   startedAt: string;

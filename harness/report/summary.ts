@@ -17,6 +17,7 @@ export function renderSummary(record: RunRecord, reportDir: string): string {
     `${record.passed ? 'PASS' : 'FAIL'}  ${record.board} · ${record.system}  ` +
       `${c.passed} passed, ${c.failed} failed, ${c.pending} pending`,
   ];
+  if (record.images) lines.push(`  images: ${record.images}`);
   if (record.failure) lines.push(`  run stopped in stage ${record.failure.stage}: ${firstLine(record.failure.message)}`);
   const failed = record.tests.filter((t) => t.state === 'failed');
   for (const t of failed.slice(0, MAX_LISTED)) lines.push(`  ✗ ${t.suite} › ${t.title}`);

@@ -48,11 +48,12 @@ export interface RunInProgress {
   stage(): string;
 }
 
-export function newRun(board: string, suites: readonly SuiteDefinition[]): RunInProgress {
+export function newRun(board: string, suites: readonly SuiteDefinition[], images?: ImageSet): RunInProgress {
   const record: RunRecord = {
     board,
     system: '',
     suites: suites.map((s) => s.name),
+    ...(images ? { images: imagesLabel(images) } : {}),
     startedAt: new Date().toISOString(),
     finishedAt: '',
     passed: false,
@@ -63,6 +64,11 @@ export function newRun(board: string, suites: readonly SuiteDefinition[]): RunIn
     figures: {},
   };
   return { record, stage: () => 'prepare' };
+}
+
+/** "debian13 (Xen 4.20, Linux 6.12.117+deb13-cloud-arm64)" */
+export function imagesLabel(images: ImageSet): string {
+  return `${images.release.name} (Xen ${images.release.xen}, Linux ${images.kernelRelease})`;
 }
 
 /** The record of a run stopped from outside (a signal, a crash): failed, in the stage it was in. */
@@ -80,7 +86,7 @@ function finish(record: RunRecord): RunRecord {
 
 /** Boots the board once per system the suites need, runs the suites against it and returns the run's record. */
 export async function runBoard(options: RunBoardOptions): Promise<RunRecord> {
-  const run = options.run ?? newRun(options.board.name, options.suites);
+  const run = options.run ?? newRun(options.board.name, options.suites, options.images);
   const { record } = run;
   for (const [systemFile, suites] of groupBySystem(options)) {
     const system = loadSystemFile(systemFile);

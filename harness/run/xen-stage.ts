@@ -54,8 +54,8 @@ export async function waitForReadiness(session: BoardSession, plan: BootPlan): P
 }
 
 /**
- * A failure seen while the domains boot, said of the domain that printed it (its `DOMn: ` head, its
- * name from its kernel command line) and, for a ramdisk that did not unpack, of the module behind it.
+ * A failure seen while the domains boot, said of the domain that printed it (its `DOMn: ` head or
+ * the input focus, its name from its kernel command line) and, for a ramdisk that did not unpack, of the module behind it.
  */
 async function attributed<T>(session: BoardSession, plan: BootPlan, waiting: Promise<T>): Promise<T> {
   try {
@@ -63,7 +63,9 @@ async function attributed<T>(session: BoardSession, plan: BootPlan, waiting: Pro
   } catch (err) {
     if (!(err instanceof ConsoleFailureError)) throw err;
     const line = [...err.lastLines].reverse().find((l) => l.includes(err.matched));
-    const domid = line && /\bDOM(\d+): /.exec(line)?.[1];
+    // A domU's line has its `DOMn: ` head, unless the domU had the input focus (Xen 4.20 gives it
+    // to the first domU at its end of boot): then the line is the focused domU's.
+    const domid = (line && /\bDOM(\d+): /.exec(line)?.[1]) ?? /^DOM(\d+)$/.exec(session.xen.focus)?.[1];
     if (!domid) throw err;
     const name = session.xen.domains.find((d) => d.domid === Number(domid))?.name;
     const planned = plan.domains.find((d) => d.name === name);

@@ -28,6 +28,8 @@ export const XEN_OWN_HEADS: readonly string[] = [
   'Domain #', // Domain 1 (vcpu#0) crashed on cpu#1:
   'Hardware Dom0 ',
   'Reboot in ',
+  // Xen 4.20 gives the focus to the first domU before its end of boot, so this comes while a domU has it.
+  'Freed ', // Freed 368kB init memory.
 ];
 
 /** The result of matchHead when the text ends before the template could be decided. */

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import { HilError } from '../../harness/errors.ts';
 import type { ZynqmpFirmwareFiles } from '../../harness/power/qemu-zcu102.ts';
 import { requireHostTools, run } from '../host.ts';
 import { withLock } from '../lock.ts';
+import { ownAptLists } from '../own-apt.ts';
 import { sha256File } from '../manifest.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -154,27 +155,18 @@ async function build(outDir: string, recipe: string, log: (line: string) => void
   }
 }
 
-/**
- * Downloads Debian's u-boot source package (once) through apt lists of our own: a deb-src entry for
- * the mirror the machine already uses. Returns the .dsc path.
- */
+/** Downloads Debian's u-boot source package (once) through deb-src lists of our own. Returns the .dsc path. */
 async function fetchUbootSource(outDir: string, log: (line: string) => void): Promise<string> {
   const srcDir = path.join(outDir, 'source');
   const have = (await readdir(srcDir).catch(() => [] as string[])).find((f) => f.startsWith(`${UBOOT_SOURCE_PACKAGE}_`) && f.endsWith('.dsc'));
   if (have) return path.join(srcDir, have);
-  const aptDir = path.join(outDir, 'apt');
-  await mkdir(path.join(aptDir, 'lists/partial'), { recursive: true });
-  await mkdir(path.join(aptDir, 'sources'), { recursive: true });
-  await writeFile(path.join(aptDir, 'sources/debian-src.sources'), debSrcStanza(await debianMirror()));
-  const apt = ['-o', 'Dir::Etc::SourceList=/dev/null', '-o', `Dir::Etc::SourceParts=${path.join(aptDir, 'sources')}`, '-o', `Dir::State::Lists=${path.join(aptDir, 'lists')}`];
-  log('reading Debian source lists (deb-src, kept in images/build/zynqmp/apt)');
-  await run('apt-get', [...apt, 'update']);
+  const apt = await ownAptLists(path.join(outDir, 'apt'), { types: 'deb-src', suite: 'bookworm' }, log);
   const scratch = path.join(outDir, `.source-${process.pid}`);
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch);
   try {
     log(`downloading Debian's ${UBOOT_SOURCE_PACKAGE} source package`);
-    await run('apt-get', [...apt, 'source', '--download-only', UBOOT_SOURCE_PACKAGE], { cwd: scratch });
+    await run('apt-get', [...apt.options, 'source', '--download-only', UBOOT_SOURCE_PACKAGE], { cwd: scratch });
     await rm(srcDir, { recursive: true, force: true });
     await rename(scratch, srcDir);
   } finally {
@@ -183,18 +175,6 @@ async function fetchUbootSource(outDir: string, log: (line: string) => void): Pr
   const dsc = (await readdir(srcDir)).find((f) => f.endsWith('.dsc'));
   if (!dsc) throw new HilError(`images: apt-get source ${UBOOT_SOURCE_PACKAGE} left no .dsc in ${srcDir}`, { code: 'BAD_PACKAGE' });
   return path.join(srcDir, dsc);
-}
-
-/** The first Debian (not security) mirror of the machine's apt sources. */
-async function debianMirror(): Promise<string> {
-  const deb822 = await readFile('/etc/apt/sources.list.d/debian.sources', 'utf8').catch(() => '');
-  const oneLine = await readFile('/etc/apt/sources.list', 'utf8').catch(() => '');
-  const uris = [...deb822.matchAll(/^URIs:\s*(\S+)/gm), ...oneLine.matchAll(/^deb\s+(?:\[[^\]]*\]\s+)?(\S+)/gm)].map((m) => m[1]);
-  return uris.find((u) => !/security/.test(u)) ?? 'http://deb.debian.org/debian';
-}
-
-export function debSrcStanza(mirror: string): string {
-  return ['Types: deb-src', `URIs: ${mirror}`, 'Suites: bookworm', 'Components: main', 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg', ''].join('\n');
 }
 
 async function assembleEl3(source: string, out: string, tmp: string): Promise<void> {

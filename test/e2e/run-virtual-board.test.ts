@@ -54,6 +54,21 @@ describe('hil run on the virtual board @e2e', function () {
     assert.doesNotMatch(firstBoot, /=> fdt set/, 'no device-tree edit was typed');
   });
 
+  it("runs every default suite, every claim, on Debian 13's image set (Xen 4.20, Linux 6.12) as on Debian 12's @e2e", async function () {
+    this.timeout(900000); // the first run builds the set: trixie's arm64 packages, about a minute
+    const reportDir = temp('hil-e2e-d13-');
+    const r = await hil(['run', '--images', 'debian13', '--wait', '--report-dir', reportDir]);
+    assert.equal(r.code, 0, `hil run failed:\n${r.stdout}\n${r.stderr}`);
+    const record = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunRecord;
+    assert.match(record.images ?? '', /^debian13 \(Xen 4\.20, Linux 6\.12\./);
+    assert.deepEqual(record.suites, ['boot', 'console', 'pv-drivers', 'expected-failures', 'module-sizes']);
+    assert.ok(record.tests.length >= 45 && record.tests.every((t) => t.state === 'passed'), 'every test passed');
+    const raw = readFileSync(join(reportDir, 'console/raw.log'), 'latin1');
+    assert.match(raw, /Xen version 4\.20\./);
+    assert.match(raw, /\*\*\* Serial input to DOM1 /, "4.20 hands the input to the first domU at its end of boot when there is no dom0");
+    assert.match(r.stdout, /images: debian13 \(Xen 4\.20/);
+  });
+
   it('boots a system declared to fail (an enhanced domU without dom0) and passes only because Xen refuses it as declared @e2e', async function () {
     const reportDir = temp('hil-e2e-ef-');
     const r = await hil(['run', '--suite', 'expected-failures', '--wait', '--report-dir', reportDir]);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { ETH0_PARAM, NETFRONT_RE } from '../../harness/xen/readiness.ts';
 import { dom0Init, domuInit, NETFRONT_FUNCTION, NETUP_FUNCTION, PARAM_FUNCTION, shq } from '../../images/init-scripts.ts';
-import { XEN_TOOLS_DIR } from '../../images/packages.ts';
+import { xenToolsDir } from '../../images/packages.ts';
+import { DEFAULT_RELEASE } from '../../images/releases.ts';
 import { requireOrSkip } from '../support/requirements.ts';
 
 /**
@@ -50,7 +51,7 @@ describe('images/init-scripts: guest networking', function () {
     const init = dom0Init();
     assert.ok(init.includes(`netup eth0 "$(param ${ETH0_PARAM} 10.0.2.15/24,10.0.2.2)"`));
     assert.ok(init.includes('netup eth1 "$(param hil.eth1 off)"'));
-    assert.ok(init.includes(`for t in ${XEN_TOOLS_DIR}/*;`), 'init-dom0less reachable on an SSH PATH');
+    assert.ok(init.includes(`for t in ${xenToolsDir(DEFAULT_RELEASE)}/*;`), 'init-dom0less reachable on an SSH PATH');
     assert.match(init, /mkdir -p [^\n]*\/var\/lock/, 'xenconsole needs /var/lock');
   });
 

@@ -43,6 +43,7 @@ const index: ModuleIndex = {
     ['llc', []],
     ['xen_netfront', []],
   ]),
+  builtin: new Set(['virtio_pci']),
 };
 
 describe('images/modules', () => {
@@ -59,6 +60,10 @@ describe('images/modules', () => {
   it('orders a closure so that loading it backwards loads dependencies first', () => {
     assert.deepEqual(moduleClosure(index, ['bridge']), ['bridge', 'stp', 'llc']);
     assert.deepEqual(moduleClosure(index, ['xen-netfront']), ['xen_netfront'], 'dashes and underscores are one name');
+  });
+
+  it('needs nothing for a module built into the kernel (modules.builtin)', () => {
+    assert.deepEqual(moduleClosure(index, ['virtio-pci', 'bridge']), ['bridge', 'stp', 'llc']);
   });
 
   it('names a missing module and who needs it', () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HilError } from '../../harness/errors.ts';
 import { type ImageSet, resolveArtifact } from '../../images/recipe.ts';
+import { DEFAULT_RELEASE } from '../../images/releases.ts';
 
 describe('images/resolveArtifact', () => {
   let dir: string;
@@ -12,7 +13,7 @@ describe('images/resolveArtifact', () => {
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'hil-art-'));
     const linux = { name: 'linux', path: path.join(dir, 'vmlinuz'), size: 3, sha256: 'abc' };
-    set = { dir, artifacts: { linux }, manifestPath: path.join(dir, 'manifest.json'), kernelRelease: 'r', modulesDir: dir };
+    set = { release: DEFAULT_RELEASE, dir, artifacts: { linux }, manifestPath: path.join(dir, 'manifest.json'), kernelRelease: 'r', modulesDir: dir };
     await writeFile(path.join(dir, 'custom.img'), 'hello');
     await mkdir(path.join(dir, 'folder'));
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ImageSet } from '../../images/recipe.ts';
+import { DEFAULT_RELEASE } from '../../images/releases.ts';
 import { ConfigError } from '../../harness/errors.ts';
 import { parseSystem } from '../../harness/plan/system-file.ts';
 import { dom0SshClient, keyedDom0Ramdisk } from '../../harness/run/dom0-access.ts';
@@ -22,7 +23,7 @@ describe('run: PV systems before boot', function () {
     dir = mkdtempSync(join(tmpdir(), 'hil-pvrun-'));
     const base = join(dir, 'dom0.cpio.gz');
     writeFileSync(base, Buffer.from('base archive'));
-    images = { dir, manifestPath: '', kernelRelease: '', modulesDir: '', artifacts: { 'dom0-initramfs': { name: 'dom0-initramfs', path: base, size: 12, sha256: '' } } };
+    images = { release: DEFAULT_RELEASE, dir, manifestPath: '', kernelRelease: '', modulesDir: '', artifacts: { 'dom0-initramfs': { name: 'dom0-initramfs', path: base, size: 12, sha256: '' } } };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,0 +1,70 @@
+/**
+ * Apt lists of hil's own: a sources entry hil writes (another Debian suite's arm64 packages, or
+ * deb-src), read and fetched with options that point apt at them, so the machine's apt sources,
+ * lists and cache stay as they are.
+ */
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { run } from './host.ts';
+
+/** Which lists an apt call reads: the options that select them, and where they are. */
+export interface AptLists {
+  options: string[];
+  dir: string;
+}
+
+/** The machine's own lists. */
+export const HOST_APT: AptLists = { options: [], dir: '/var/lib/apt/lists' };
+
+export interface OwnSources {
+  types: 'deb' | 'deb-src';
+  suite: string;
+  /** Binary packages of these architectures only (with `all`). */
+  architectures?: string;
+}
+
+/**
+ * Lists for `sources` kept in `dir`: written and fetched (`apt-get update`) when they are missing,
+ * or when `refresh`. Returns the options for apt-get and apt-cache.
+ */
+export async function ownAptLists(dir: string, sources: OwnSources, log: (line: string) => void, refresh = false): Promise<AptLists> {
+  const lists = path.join(dir, 'lists');
+  const apt: AptLists = {
+    dir: lists,
+    options: [
+      '-o', 'Dir::Etc::SourceList=/dev/null',
+      '-o', `Dir::Etc::SourceParts=${path.join(dir, 'sources')}`,
+      '-o', `Dir::State::Lists=${lists}`,
+      '-o', `Dir::Cache=${path.join(dir, 'cache')}`,
+      // Nothing is installed from these lists: the machine's dpkg status is not theirs to read.
+      '-o', 'Dir::State::status=/dev/null',
+    ],
+  };
+  const have = (await readdir(lists).catch(() => [] as string[])).some((f) => /(Packages|Sources)(\.\w+)?$/.test(f));
+  if (have && !refresh) return apt;
+  for (const sub of ['lists/partial', 'sources', 'cache/archives/partial']) await mkdir(path.join(dir, sub), { recursive: true });
+  await writeFile(path.join(dir, 'sources', `hil-${sources.suite}.sources`), sourcesStanza(sources, await debianMirror()));
+  log(`reading Debian ${sources.suite} ${sources.types === 'deb-src' ? 'source' : sources.architectures ?? ''} lists (kept in ${dir})`);
+  await run('apt-get', [...apt.options, 'update']);
+  return apt;
+}
+
+export function sourcesStanza(s: OwnSources, mirror: string): string {
+  return [
+    `Types: ${s.types}`,
+    `URIs: ${mirror}`,
+    `Suites: ${s.suite}`,
+    'Components: main',
+    ...(s.architectures ? [`Architectures: ${s.architectures}`] : []),
+    'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg',
+    '',
+  ].join('\n');
+}
+
+/** The first Debian (not security) mirror of the machine's apt sources. */
+export async function debianMirror(): Promise<string> {
+  const deb822 = await readFile('/etc/apt/sources.list.d/debian.sources', 'utf8').catch(() => '');
+  const oneLine = await readFile('/etc/apt/sources.list', 'utf8').catch(() => '');
+  const uris = [...deb822.matchAll(/^URIs:\s*(\S+)/gm), ...oneLine.matchAll(/^deb\s+(?:\[[^\]]*\]\s+)?(\S+)/gm)].map((m) => m[1]);
+  return uris.find((u) => !/security/.test(u)) ?? 'http://deb.debian.org/debian';
+}
