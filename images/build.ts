@@ -27,7 +27,7 @@ export async function buildSet(
   inputs: Inputs,
   stamps: { recipeHash: string; aptStamp: string },
   log: (line: string) => void,
-  from: { release: DebianRelease; apt: AptLists },
+  from: { release: DebianRelease; apt: AptLists; oldApt: AptLists },
 ): Promise<Manifest> {
   const tmp = path.join(outDir, `.build-${process.pid}`);
   const set = path.join(tmp, 'set');
@@ -36,6 +36,7 @@ export async function buildSet(
   try {
     const packages = [inputs.kernel, inputs.xen, inputs.busybox, ...inputs.dom0];
     const debs = await downloadPackages(packages, path.join(outDir, 'debs'), log, from.apt);
+    for (const [name, deb] of await downloadPackages([inputs.oldKernel], path.join(outDir, 'debs'), log, from.oldApt)) debs.set(name, deb);
     const unpack = async (name: string, into: string) => {
       log(`extracting ${name}`);
       await extractDeb(debs.get(name)!, into);
@@ -45,6 +46,8 @@ export async function buildSet(
     const busyboxRoot = path.join(tmp, 'busybox');
     const dom0Root = path.join(tmp, 'dom0');
     await unpack(inputs.kernel.name, kernelRoot);
+    const oldKernelRoot = path.join(tmp, 'old-kernel');
+    await unpack(inputs.oldKernel.name, oldKernelRoot);
     await unpack(inputs.xen.name, xenRoot);
     await unpack(inputs.busybox.name, busyboxRoot);
     for (const p of inputs.dom0) await unpack(p.name, dom0Root);
@@ -56,6 +59,9 @@ export async function buildSet(
     files.linux = await findOne(path.join(kernelRoot, 'boot'), /^vmlinuz-/, 'kernel Image');
     const kernelRelease = files.linux.slice('vmlinuz-'.length);
     await copyArm64Image(path.join(kernelRoot, 'boot', files.linux), path.join(set, files.linux), 'Linux');
+    // The old kernel boots with the domU initramfs of the set's own kernel: its /init needs no module.
+    files['linux-old'] = await findOne(path.join(oldKernelRoot, 'boot'), /^vmlinuz-/, 'old kernel Image');
+    await copyArm64Image(path.join(oldKernelRoot, 'boot', files['linux-old']), path.join(set, files['linux-old']), 'Linux');
 
     log(`indexing kernel modules of ${kernelRelease}`);
     const modulesRoot = path.join(set, 'modules');

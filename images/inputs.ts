@@ -13,6 +13,8 @@ export interface Inputs {
   busybox: PackageInfo;
   /** Dependency closure of the dom0 root packages. */
   dom0: PackageInfo[];
+  /** The old kernel (OLD_KERNEL_SUITE's cloud kernel), from its own lists. */
+  oldKernel: PackageInfo;
 }
 
 async function showOne(names: string[], apt: AptLists): Promise<PackageInfo[]> {
@@ -34,18 +36,19 @@ export function kernelPackageName(meta: PackageInfo): string {
 }
 
 /** Resolves every input with apt-cache (the kernel chain and dom0's closure in parallel). */
-export async function resolveInputs(release: DebianRelease, apt: AptLists): Promise<Inputs> {
-  const [[kernelMeta, xen, busybox], dom0] = await Promise.all([
+export async function resolveInputs(release: DebianRelease, apt: AptLists, oldApt: AptLists): Promise<Inputs> {
+  const [[kernelMeta, xen, busybox], dom0, [oldMeta]] = await Promise.all([
     showOne([KERNEL_METAPACKAGE, xenPackage(release), BUSYBOX_PACKAGE], apt),
     resolveClosure(dom0RootPackages(release), new Set(Object.keys(DOM0_SKIPPED_PACKAGES)), apt),
+    showOne([KERNEL_METAPACKAGE], oldApt),
   ]);
-  const [kernel] = await showOne([kernelPackageName(kernelMeta)], apt);
-  return { kernelMeta, kernel, xen, busybox, dom0 };
+  const [[kernel], [oldKernel]] = await Promise.all([showOne([kernelPackageName(kernelMeta)], apt), showOne([kernelPackageName(oldMeta)], oldApt)]);
+  return { kernelMeta, kernel, xen, busybox, dom0, oldKernel };
 }
 
 /** Every input package as name, version and architecture, sorted by name, without duplicates. */
 export function inputPackages(i: Inputs): PackageRef[] {
   const all = new Map<string, PackageRef>();
-  for (const p of [i.kernelMeta, i.kernel, i.xen, i.busybox, ...i.dom0]) all.set(p.name, { name: p.name, version: p.version, arch: p.arch });
+  for (const p of [i.kernelMeta, i.kernel, i.xen, i.busybox, ...i.dom0, i.oldKernel]) all.set(p.name, { name: p.name, version: p.version, arch: p.arch });
   return [...all.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -7,7 +7,7 @@ import { HilError } from '../harness/errors.ts';
 import { buildSet, removeStaleSets } from './build.ts';
 import { ensureForeignArch, FOREIGN_ARCH, requireHostTools } from './host.ts';
 import { HOST_APT, ownAptLists } from './own-apt.ts';
-import { DEFAULT_RELEASE, type DebianRelease } from './releases.ts';
+import { DEFAULT_RELEASE, type DebianRelease, OLD_KERNEL_SUITE } from './releases.ts';
 import { inputPackages, resolveInputs } from './inputs.ts';
 import { aptStamp, artifactsPresent, type Manifest, readManifest, recipeHash, samePackages, writeManifest } from './manifest.ts';
 import { withLock } from './lock.ts';
@@ -92,7 +92,8 @@ export async function ensureImages(opts: EnsureImagesOptions = {}): Promise<Imag
       const again = opts.force ? undefined : await current(outDir, stamps);
       if (again) return toImageSet(outDir, again, release);
       log(`resolving ${release.name} (${release.suite}) package versions with apt-cache`);
-      const inputs = await resolveInputs(release, apt);
+      const oldApt = await ownAptLists(path.join(outDir, `apt-${OLD_KERNEL_SUITE}`), { types: 'deb', suite: OLD_KERNEL_SUITE, architectures: FOREIGN_ARCH }, log, opts.force);
+      const inputs = await resolveInputs(release, apt, oldApt);
       const prev = await readManifest(manifestPath);
       if (!opts.force && prev && prev.recipeHash === stamps.recipeHash && samePackages(prev.packages, inputPackages(inputs)) && (await artifactsPresent(outDir, prev))) {
         log('package versions unchanged: keeping the built images');
@@ -100,7 +101,7 @@ export async function ensureImages(opts: EnsureImagesOptions = {}): Promise<Imag
         return toImageSet(outDir, { ...prev, aptStamp: stamps.aptStamp }, release);
       }
       const started = performance.now();
-      const manifest = await buildSet(outDir, inputs, stamps, log, { release, apt });
+      const manifest = await buildSet(outDir, inputs, stamps, log, { release, apt, oldApt });
       await writeManifest(manifestPath, manifest);
       await removeStaleSets(outDir, manifest.dir);
       log(`images built in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -22,6 +22,12 @@ export const RELEASES = {
 } as const satisfies Record<string, DebianRelease>;
 
 export type ReleaseName = keyof typeof RELEASES;
+
+/**
+ * Where the old kernel comes from: Debian 11's cloud kernel (Linux 5.10), the `linux-old` artifact of
+ * every set, for the document's claim that an old kernel goes on without Xenstore.
+ */
+export const OLD_KERNEL_SUITE = 'bullseye';
 export const DEFAULT_RELEASE: DebianRelease = RELEASES.debian12;
 
 /** The release named on a command line, or an error naming the known ones. */

@@ -47,6 +47,12 @@ export const suites: readonly SuiteDefinition[] = [
     system: here('./systems/enhanced-without-dom0.yaml'),
   },
   {
+    name: 'old-kernels',
+    description: "An old kernel (Debian 11's Linux 5.10) as an enhanced domU goes on without Xenstore, where new kernels wait for init-dom0less",
+    files: [here('./pv-drivers/old-kernel.test.ts')],
+    system: here('./systems/old-kernel.yaml'),
+  },
+  {
     name: 'module-sizes',
     description: "A module's reg size that is not its file's (a ramdisk cut short): the domU does not come up, and the failure names it and the module",
     files: [here('./expected-failures/expected-failure.test.ts')],

@@ -34,7 +34,7 @@ const memory = z.string({ error: 'must be a size with a K, M or G suffix, e.g. 2
   return kb;
 });
 
-const artifact = z.string().min(1, 'must name an artifact (xen, linux, domu-initramfs, dom0-initramfs) or a file');
+const artifact = z.string().min(1, 'must name an artifact (xen, linux, linux-old, domu-initramfs, dom0-initramfs) or a file');
 const bootargs = z.string().default('');
 /**
  * Xen on arm64 gives a domain at most MAX_VIRT_CPUS (128) vCPUs (xen/arch/arm/include/asm/config.h):

@@ -136,39 +136,34 @@ smc_handler:
 	stp	x9, x10, [sp, #-32]!
 	stp	x11, x12, [sp, #16]
 	mov	w9, w0
-	ldr	w10, =PSCI_VERSION
-	cmp	w9, w10
-	b.eq	psci_version
-	ldr	w10, =PSCI_CPU_ON_64
-	cmp	w9, w10
-	b.eq	psci_cpu_on
-	ldr	w10, =PSCI_CPU_ON_32
-	cmp	w9, w10
-	b.eq	psci_cpu_on
-	ldr	w10, =PSCI_AFFINITY_64
-	cmp	w9, w10
-	b.eq	psci_affinity
-	ldr	w10, =PSCI_AFFINITY_32
-	cmp	w9, w10
-	b.eq	psci_affinity
-	ldr	w10, =PSCI_MIGRATE_INFO_TYPE
-	cmp	w9, w10
-	b.eq	psci_migrate_info
-	ldr	w10, =PSCI_CPU_OFF
-	cmp	w9, w10
-	b.eq	park
-	ldr	w10, =PSCI_SYSTEM_OFF
-	cmp	w9, w10
-	b.eq	park
-	ldr	w10, =PSCI_SYSTEM_RESET
-	cmp	w9, w10
-	b.eq	park
-	and	w10, w9, #0xffff0000
+	adr	x10, psci_calls
+1:	ldp	w11, w12, [x10], #8		/* function id, handler offset from _start */
+	cbz	w11, 2f				/* end of the table */
+	cmp	w9, w11
+	b.ne	1b
+	adr	x10, _start
+	add	x10, x10, x12
+	br	x10
+2:	and	w10, w9, #0xffff0000
 	ldr	w11, =SIP_PM_BASE
 	cmp	w10, w11
 	b.eq	pm_call
 	mov	x0, #PSCI_NOT_SUPPORTED
 	b	smc_return
+
+/* The PSCI functions answered, and their handlers. */
+	.balign	8
+psci_calls:
+	.word	PSCI_VERSION, psci_version - _start
+	.word	PSCI_CPU_ON_64, psci_cpu_on - _start
+	.word	PSCI_CPU_ON_32, psci_cpu_on - _start
+	.word	PSCI_AFFINITY_64, psci_affinity - _start
+	.word	PSCI_AFFINITY_32, psci_affinity - _start
+	.word	PSCI_MIGRATE_INFO_TYPE, psci_migrate_info - _start
+	.word	PSCI_CPU_OFF, park - _start
+	.word	PSCI_SYSTEM_OFF, park - _start
+	.word	PSCI_SYSTEM_RESET, park - _start
+	.word	0, 0
 
 psci_version:
 	mov	x0, #2				/* 0.2 */

@@ -61,7 +61,7 @@ describe('hil run on the virtual board @e2e', function () {
     assert.equal(r.code, 0, `hil run failed:\n${r.stdout}\n${r.stderr}`);
     const record = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunRecord;
     assert.match(record.images ?? '', /^debian13 \(Xen 4\.20, Linux 6\.12\./);
-    assert.deepEqual(record.suites, ['boot', 'console', 'pv-drivers', 'expected-failures', 'module-sizes']);
+    assert.deepEqual(record.suites, ['boot', 'console', 'pv-drivers', 'expected-failures', 'old-kernels', 'module-sizes']);
     assert.ok(record.tests.length >= 45 && record.tests.every((t) => t.state === 'passed'), 'every test passed');
     const raw = readFileSync(join(reportDir, 'console/raw.log'), 'latin1');
     assert.match(raw, /Xen version 4\.20\./);
