@@ -21,6 +21,7 @@ import type { BoardProfile } from '../harness/lab/board-profile.ts';
 import { loadSystemFile } from '../harness/plan/system-file.ts';
 import { MARK } from '../harness/report/marks.ts';
 import { findSuite } from '../suites/index.ts';
+import { onInterrupt } from './boot/cpu.ts';
 import { harnessBoot, type HarnessBoot } from './boot/harness-side.ts';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
@@ -75,11 +76,15 @@ async function main(): Promise<void> {
   const images = await ensureImages({ log: out });
   await ensureZynqmpFirmware({ log: out });
   const system = loadSystemFile(findSuite('boot')!.system);
-  const locks = [];
-  for (const b of BOARDS) locks.push(await acquireBoardLock({ board: b.name, wait: true, timeoutMs: 600000, command: 'bench/boards.ts' }));
+  const locks: Array<{ release: () => Promise<void> }> = [];
+  const release = async () => {
+    for (const lock of locks.splice(0)) await lock.release();
+  };
+  onInterrupt(release);
   const workDir = await mkdtemp(join(tmpdir(), 'hil-bench-boards-'));
   const boots = new Map<string, HarnessBoot[]>(BOARDS.map((b) => [b.name, []]));
   try {
+    for (const b of BOARDS) locks.push(await acquireBoardLock({ board: b.name, wait: true, timeoutMs: 600000, command: 'bench/boards.ts' }));
     for (let i = 1; i <= ROUNDS; i++) {
       const line: string[] = [];
       for (const profile of BOARDS) {
@@ -93,7 +98,7 @@ async function main(): Promise<void> {
     printTable(boots);
   } finally {
     await rm(workDir, { recursive: true, force: true });
-    for (const lock of locks) await lock.release();
+    await release();
   }
 }
 

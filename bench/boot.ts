@@ -25,7 +25,7 @@ import { MARK } from '../harness/report/marks.ts';
 import { prepareBoot, type BootMode } from '../harness/run/run-board.ts';
 import { findSuite } from '../suites/index.ts';
 import { bareBoot, type BareBoot } from './boot/bare-side.ts';
-import { childPids, type CpuSample } from './boot/cpu.ts';
+import { type CpuSample, onInterrupt } from './boot/cpu.ts';
 import { harnessBoot, type HarnessBoot } from './boot/harness-side.ts';
 import { stageTimes } from './boot/milestones.ts';
 import { probeSlirpTftp } from './boot/slirp-probe.ts';
@@ -72,16 +72,6 @@ function cpuText(c: CpuSample | undefined): string {
   if (!c) return '';
   const children = Object.entries(c.children).filter(([name]) => name !== 'esbuild');
   return [['node', c.self] as const, ...children].map(([name, ms]) => `${name.replace(/^qemu-system-aar$/, 'qemu')} ${s(ms)}`).join(', ');
-}
-
-/** Ctrl-C or a timeout must not leave QEMU running: end this process's own children, by pid. */
-function onInterrupt(release: () => Promise<void>): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      for (const pid of childPids()) process.kill(Number(pid), 'SIGKILL');
-      void release().finally(() => process.exit(130));
-    });
-  }
 }
 
 interface Counts {

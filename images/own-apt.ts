@@ -3,7 +3,7 @@
  * deb-src), read and fetched with options that point apt at them, so the machine's apt sources,
  * lists and cache stay as they are.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { run } from './host.ts';
 
@@ -23,9 +23,12 @@ export interface OwnSources {
   architectures?: string;
 }
 
+/** Lists of hil's own are fetched again when older than this, so a set follows Debian's updates. */
+const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
 /**
  * Lists for `sources` kept in `dir`: written and fetched (`apt-get update`) when they are missing,
- * or when `refresh`. Returns the options for apt-get and apt-cache.
+ * a week old, or when `refresh`. Returns the options for apt-get and apt-cache.
  */
 export async function ownAptLists(dir: string, sources: OwnSources, log: (line: string) => void, refresh = false): Promise<AptLists> {
   const lists = path.join(dir, 'lists');
@@ -40,13 +43,30 @@ export async function ownAptLists(dir: string, sources: OwnSources, log: (line: 
       '-o', 'Dir::State::status=/dev/null',
     ],
   };
-  const have = (await readdir(lists).catch(() => [] as string[])).some((f) => /(Packages|Sources)(\.\w+)?$/.test(f));
-  if (have && !refresh) return apt;
+  if (!refresh && !(await ownListsStale(dir))) return apt;
   for (const sub of ['lists/partial', 'sources', 'cache/archives/partial']) await mkdir(path.join(dir, sub), { recursive: true });
   await writeFile(path.join(dir, 'sources', `hil-${sources.suite}.sources`), sourcesStanza(sources, await debianMirror()));
   log(`reading Debian ${sources.suite} ${sources.types === 'deb-src' ? 'source' : sources.architectures ?? ''} lists (kept in ${dir})`);
-  await run('apt-get', [...apt.options, 'update']);
+  try {
+    await run('apt-get', [...apt.options, 'update']);
+  } catch (err) {
+    // Offline, a week-old list still names packages that can be built from the cache.
+    if (!(await hasLists(dir))) throw err;
+    log(`could not refresh the ${sources.suite} lists, using the ones kept: ${(err as Error).message.split('\n')[0]}`);
+    return apt;
+  }
+  await utimes(path.join(dir, 'sources'), new Date(), new Date());
   return apt;
+}
+
+/** Whether the lists kept in `dir` are missing or a week old (and so are fetched again when next used). */
+export async function ownListsStale(dir: string): Promise<boolean> {
+  const fetchedAt = (await stat(path.join(dir, 'sources')).catch(() => undefined))?.mtimeMs ?? 0;
+  return !(await hasLists(dir)) || Date.now() - fetchedAt >= MAX_AGE_MS;
+}
+
+async function hasLists(dir: string): Promise<boolean> {
+  return (await readdir(path.join(dir, 'lists')).catch(() => [] as string[])).some((f) => /(Packages|Sources)(\.\w+)?$/.test(f));
 }
 
 export function sourcesStanza(s: OwnSources, mirror: string): string {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { HilError } from '../harness/errors.ts';
 import { buildSet, removeStaleSets } from './build.ts';
 import { ensureForeignArch, FOREIGN_ARCH, requireHostTools } from './host.ts';
-import { HOST_APT, ownAptLists } from './own-apt.ts';
+import { HOST_APT, ownAptLists, ownListsStale } from './own-apt.ts';
 import { DEFAULT_RELEASE, type DebianRelease, OLD_KERNEL_SUITE } from './releases.ts';
 import { inputPackages, resolveInputs } from './inputs.ts';
 import { aptStamp, artifactsPresent, type Manifest, readManifest, recipeHash, samePackages, writeManifest } from './manifest.ts';
@@ -78,7 +78,10 @@ export async function ensureImages(opts: EnsureImagesOptions = {}): Promise<Imag
   const manifestPath = path.join(outDir, 'manifest.json');
   const listsDir = release.lists === 'host' ? HOST_APT.dir : path.join(outDir, 'apt/lists');
   const stamps = { recipeHash: await recipeHash(), aptStamp: await aptStamp(listsDir) };
-  const hit = opts.force ? undefined : await current(outDir, stamps);
+  // Lists of hil's own (another suite's, the old kernel's) a week old are fetched again first.
+  const ownLists = [path.join(outDir, `apt-${OLD_KERNEL_SUITE}`), ...(release.lists === 'own' ? [path.join(outDir, 'apt')] : [])];
+  const stale = (await Promise.all(ownLists.map(ownListsStale))).some(Boolean);
+  const hit = opts.force || stale ? undefined : await current(outDir, stamps);
   if (hit) return toImageSet(outDir, hit, release);
 
   await requireHostTools();

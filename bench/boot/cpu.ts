@@ -40,3 +40,13 @@ function readText(path: string): string | undefined {
     return undefined;
   }
 }
+
+/** Ctrl-C or a timeout must not leave QEMU running: end this process's own children, by pid. */
+export function onInterrupt(release: () => Promise<void>): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const pid of childPids()) process.kill(Number(pid), 'SIGKILL');
+      void release().finally(() => process.exit(130));
+    });
+  }
+}

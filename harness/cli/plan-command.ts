@@ -10,9 +10,10 @@ import { profileLimits, withLimitFlags } from '../lab/limits.ts';
 import { checkBoard } from '../lab/open-board.ts';
 import { loadSystemFile } from '../plan/system-file.ts';
 import { buildBootPlan, renderScript } from '../plan/uboot-commands.ts';
-import { parseCommandArgs } from './args.ts';
+import { DEFAULT_RELEASE } from '../../images/releases.ts';
+import { parseCommandArgs, releaseArg } from './args.ts';
 
-const USAGE = 'plan --system FILE [--profile PROFILE | --board NAME [--lab FILE]] [--limit NAME=MS...]';
+const USAGE = 'plan --system FILE [--profile PROFILE | --board NAME [--lab FILE]] [--limit NAME=MS...] [--images debian12|debian13]';
 
 /**
  * Prints the U-Boot script a system file turns into, without touching a board: for a board profile
@@ -22,13 +23,13 @@ export async function planCommand(args: string[]): Promise<number> {
   const { values } = parseCommandArgs(
     'plan',
     args,
-    { system: { type: 'string' }, profile: { type: 'string' }, board: { type: 'string' }, lab: { type: 'string' }, limit: { type: 'string', multiple: true } },
+    { system: { type: 'string' }, profile: { type: 'string' }, board: { type: 'string' }, lab: { type: 'string' }, limit: { type: 'string', multiple: true }, images: { type: 'string', default: DEFAULT_RELEASE.name } },
     USAGE,
   );
   if (!values.system) throw new HilError(`--system is required\n  usage: hil ${USAGE}`, { code: 'USAGE' });
   if (values.profile && values.board) throw new HilError(`give --profile or --board, not both\n  usage: hil ${USAGE}`, { code: 'USAGE' });
   const { profile, network, limits } = await planTarget(values);
-  const images = await ensureImages({ log: () => {} });
+  const images = await ensureImages({ log: () => {}, release: releaseArg(values.images!, USAGE) });
   const dt = profile.deviceTree;
   const resolve = (nameOrPath: string) => {
     // The virtual board's DT is made at run time; plan with a placeholder size.

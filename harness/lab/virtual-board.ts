@@ -72,7 +72,7 @@ export async function createVirtualBoard(options: VirtualBoardOptions): Promise<
     tftpHost: '127.0.0.1',
     network,
     limits: profileLimits(profile),
-    ssh: hostForwards.length ? { host: '127.0.0.1', port: sshForwardPort(hostForwards), user: 'root' } : undefined,
+    ssh: hostForwards.length && machine.sshNicArgs ? { host: '127.0.0.1', port: sshForwardPort(hostForwards), user: 'root' } : undefined,
     leaveOn: false,
     writeDeviceTree: (path) => machine.writeDeviceTree(path),
     dispose: async () => {

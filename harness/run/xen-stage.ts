@@ -1,5 +1,5 @@
 import { MARK } from '../report/marks.ts';
-import { BOOT_ERRORS, UBOOT_ERRORS } from '../console/failure-patterns.ts';
+import { BOOT_ERRORS, UBOOT_ERRORS, XEN_ERRORS } from '../console/failure-patterns.ts';
 import { ConsoleFailureError } from '../errors.ts';
 import { describeLimit, within } from '../lab/limits.ts';
 import type { BootPlan } from '../plan/uboot-commands.ts';
@@ -54,6 +54,17 @@ export async function waitForReadiness(session: BoardSession, plan: BootPlan): P
 }
 
 /**
+ * A domU's line has its `DOMn: ` head, unless the domU had the input focus (Xen 4.20 gives it to
+ * the first domU at its end of boot). So a guest kernel's failure with no head is the focused
+ * domU's, when a domU Xen created has the focus; one of Xen's own never is.
+ */
+function focusedDomuFailure(session: BoardSession, matched: string): string | undefined {
+  if (XEN_ERRORS.some((re) => re.test(matched))) return undefined;
+  const domid = /^DOM(\d+)$/.exec(session.xen.focus)?.[1];
+  return domid && Number(domid) > 0 && session.xen.domains.some((d) => d.domid === Number(domid)) ? domid : undefined;
+}
+
+/**
  * A failure seen while the domains boot, said of the domain that printed it (its `DOMn: ` head or
  * the input focus, its name from its kernel command line) and, for a ramdisk that did not unpack, of the module behind it.
  */
@@ -63,9 +74,7 @@ async function attributed<T>(session: BoardSession, plan: BootPlan, waiting: Pro
   } catch (err) {
     if (!(err instanceof ConsoleFailureError)) throw err;
     const line = [...err.lastLines].reverse().find((l) => l.includes(err.matched));
-    // A domU's line has its `DOMn: ` head, unless the domU had the input focus (Xen 4.20 gives it
-    // to the first domU at its end of boot): then the line is the focused domU's.
-    const domid = (line && /\bDOM(\d+): /.exec(line)?.[1]) ?? /^DOM(\d+)$/.exec(session.xen.focus)?.[1];
+    const domid = (line && /\bDOM(\d+): /.exec(line)?.[1]) ?? focusedDomuFailure(session, err.matched);
     if (!domid) throw err;
     const name = session.xen.domains.find((d) => d.domid === Number(domid))?.name;
     const planned = plan.domains.find((d) => d.name === name);

@@ -121,21 +121,44 @@ gic_core_init:
 	str	w11, [x10]			/* GICC_CTLR: EnableGrp0 | EnableGrp1 */
 	ret
 
-/* Parks a core for good (CPU_OFF, SYSTEM_OFF, SYSTEM_RESET). */
+/*
+ * Parks a core (CPU_OFF, SYSTEM_OFF, SYSTEM_RESET). A secondary core parked by CPU_OFF starts over
+ * from _start when a later CPU_ON marks it on again (and sends an event); CPU 0 stays parked.
+ */
 park:
 	mrs	x9, mpidr_el1
 	and	x9, x9, #0xff
 	adr	x10, cpu_on
 	str	wzr, [x10, x9, lsl #2]
 	dsb	sy
-1:	wfi
-	b	1b
+1:	wfe
+	ldr	w11, [x10, x9, lsl #2]
+	cbz	w11, 1b
+	cbz	x9, 1b
+	b	_start
 
-/* An SMC from EL2 (or EL1): x0 function id, x1-x3 arguments; results in x0-x3. */
+/*
+ * A synchronous exception from EL2 (or EL1). An SMC: x0 function id, x1-x3 arguments; results in
+ * x0-x3. Anything else (a trapped register access) is skipped. ELR/SPSR are kept on the stack, as a
+ * fault at EL3 itself (current_el_sync) overwrites them.
+ */
 smc_handler:
-	stp	x9, x10, [sp, #-32]!
+	sub	sp, sp, #64
+	stp	x9, x10, [sp]
 	stp	x11, x12, [sp, #16]
-	mov	w9, w0
+	mrs	x9, elr_el3
+	mrs	x10, spsr_el3
+	stp	x9, x10, [sp, #32]
+	str	x13, [sp, #48]
+	mrs	x9, esr_el3
+	lsr	x9, x9, #26			/* exception class */
+	cmp	x9, #0x17			/* SMC from AArch64 */
+	b.eq	3f
+	ldr	x9, [sp, #32]			/* not an SMC: return past the trapped instruction */
+	add	x9, x9, #4
+	str	x9, [sp, #32]
+	b	smc_return
+3:	mov	w9, w0
 	adr	x10, psci_calls
 1:	ldp	w11, w12, [x10], #8		/* function id, handler offset from _start */
 	cbz	w11, 2f				/* end of the table */
@@ -212,6 +235,7 @@ psci_cpu_on:
 	lsl	w12, w12, w9
 	bic	w11, w11, w12
 	str	w11, [x10]
+	sev					/* a core parked by CPU_OFF waits for an event */
 	mov	x0, #0
 	b	smc_return
 
@@ -268,8 +292,13 @@ pm_mmio_write:
 	b	smc_return
 
 smc_return:
+	ldp	x9, x10, [sp, #32]
+	msr	elr_el3, x9
+	msr	spsr_el3, x10
+	ldr	x13, [sp, #48]
 	ldp	x11, x12, [sp, #16]
-	ldp	x9, x10, [sp], #32
+	ldp	x9, x10, [sp]
+	add	sp, sp, #64
 	eret
 
 /*
@@ -277,20 +306,45 @@ smc_return:
  * skip the access (its target register was zeroed first) rather than hang the board.
  */
 current_el_sync:
-	mrs	x9, elr_el3
-	add	x9, x9, #4
-	msr	elr_el3, x9
+	mrs	x13, elr_el3			/* x13: saved by smc_handler, used by no handler */
+	add	x13, x13, #4
+	msr	elr_el3, x13
 	eret
 
 	.balign	2048
 vectors:
 	.balign	0x80
-	b	.				/* current EL, SP0: unused */
-	.balign	0x200
-	b	current_el_sync			/* current EL, SPx, synchronous */
-	.balign	0x400
-	b	smc_handler			/* lower EL, AArch64, synchronous: SMC */
-	.balign	0x800
+	b	.				/* 0x000 current EL with SP0: synchronous, IRQ, FIQ, SError (unused) */
+	.balign	0x80
+	b	.
+	.balign	0x80
+	b	.
+	.balign	0x80
+	b	.
+	.balign	0x80
+	b	current_el_sync				/* 0x200 current EL with SPx: synchronous (a PM MMIO access that faulted) */
+	.balign	0x80
+	b	.				/* 0x280 current EL with SPx: IRQ, FIQ, SError (not routed to EL3) */
+	.balign	0x80
+	b	.
+	.balign	0x80
+	b	.
+	.balign	0x80
+	b	smc_handler				/* 0x400 lower EL, AArch64: synchronous (SMC, trapped accesses) */
+	.balign	0x80
+	b	.				/* 0x480 lower EL, AArch64: IRQ, FIQ, SError (not routed to EL3) */
+	.balign	0x80
+	b	.
+	.balign	0x80
+	b	.
+	.balign	0x80
+	b	.				/* 0x600 lower EL, AArch32: unused (EL2 and EL1 are AArch64) */
+	.balign	0x80
+	b	.
+	.balign	0x80
+	b	.
+	.balign	0x80
+	b	.
 
 	/* Data stays in the one section: OCM is RAM, and the MMU is off. */
 	.balign	8

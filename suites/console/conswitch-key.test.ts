@@ -23,7 +23,8 @@ describe('console: the switch key, as the system file configures it', function (
     const first = session.bootTranscript().matchAll(FOCUS_LINE).next().value;
     assert.ok(first, 'Xen printed no "*** Serial input to" line');
     const keepsIt = system.xen.conswitch.endsWith('x');
-    const version = session.xen.version ?? '';
+    const version = session.xen.version;
+    assert.ok(version, 'Xen printed no version banner');
     const handedTo = endOfBootFocus(version, !!system.dom0);
     assert.deepEqual([first[1], first[2]], [keepsIt ? 'Xen' : handedTo, plan.conswitchKey], `where the input went at the end of boot (Xen ${version}, conswitch=${system.xen.conswitch}), and the key Xen names`);
   });

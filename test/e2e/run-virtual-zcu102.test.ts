@@ -9,13 +9,14 @@ describe('hil run on the virtual ZCU102 @e2e', function () {
   this.timeout(300000);
   const temp = useTempDirs();
 
-  it("boots Xen and two dom0less domUs through ZynqMP U-Boot on the Cadence UART and GEM3, and each domU's shell answers through the conswitch @e2e", async function () {
+  it("passes the boot and console suites: Xen and two dom0less domUs through ZynqMP U-Boot on the Cadence UART and GEM3, each domU's shell answering through the conswitch @e2e", async function () {
     const reportDir = temp('hil-e2e-zcu102-');
-    const r = await hil(['run', '--board', 'qemu-zcu102', '--suite', 'console', '--wait', '--report-dir', reportDir]);
+    const r = await hil(['run', '--board', 'qemu-zcu102', '--suite', 'boot', '--suite', 'console', '--wait', '--report-dir', reportDir]);
     assert.equal(r.code, 0, `hil run failed:\n${r.stdout}\n${r.stderr}`);
     const record = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunRecord;
     assert.equal(record.passed, true);
-    assert.ok(record.tests.length >= 8 && record.tests.every((t) => t.state === 'passed'), 'all console tests passed');
+    assert.deepEqual([...new Set(record.tests.map((t) => t.suite.split(':')[0]))], ['boot', 'console']);
+    assert.ok(record.tests.length >= 17 && record.tests.every((t) => t.state === 'passed'), 'all boot and console tests passed');
     assert.ok(record.tests.some((t) => /own identity/.test(t.title)), "the test that runs a command in each domU's shell ran");
     assert.deepEqual(record.domains.map((d) => d.name).sort(), ['alpha', 'beta']);
     assert.ok(record.domains.every((d) => d.readyMs! > 0));
