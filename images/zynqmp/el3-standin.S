@@ -312,39 +312,23 @@ current_el_sync:
 	eret
 
 	.balign	2048
-vectors:
+vectors:					/* 16 slots of 0x80 bytes */
+	.rept	4
 	.balign	0x80
-	b	.				/* 0x000 current EL with SP0: synchronous, IRQ, FIQ, SError (unused) */
+	b	.				/* 0x000-0x180 current EL with SP0: unused */
+	.endr
 	.balign	0x80
-	b	.
+	b	current_el_sync			/* 0x200 current EL with SPx, synchronous: a PM MMIO access that faulted */
+	.rept	3
 	.balign	0x80
-	b	.
+	b	.				/* 0x280-0x380 IRQ, FIQ, SError: not routed to EL3 */
+	.endr
 	.balign	0x80
-	b	.
+	b	smc_handler			/* 0x400 lower EL (AArch64), synchronous: SMC, trapped accesses */
+	.rept	7
 	.balign	0x80
-	b	current_el_sync				/* 0x200 current EL with SPx: synchronous (a PM MMIO access that faulted) */
-	.balign	0x80
-	b	.				/* 0x280 current EL with SPx: IRQ, FIQ, SError (not routed to EL3) */
-	.balign	0x80
-	b	.
-	.balign	0x80
-	b	.
-	.balign	0x80
-	b	smc_handler				/* 0x400 lower EL, AArch64: synchronous (SMC, trapped accesses) */
-	.balign	0x80
-	b	.				/* 0x480 lower EL, AArch64: IRQ, FIQ, SError (not routed to EL3) */
-	.balign	0x80
-	b	.
-	.balign	0x80
-	b	.
-	.balign	0x80
-	b	.				/* 0x600 lower EL, AArch32: unused (EL2 and EL1 are AArch64) */
-	.balign	0x80
-	b	.
-	.balign	0x80
-	b	.
-	.balign	0x80
-	b	.
+	b	.				/* 0x480-0x780 lower EL IRQ, FIQ, SError (not routed), AArch32 (unused) */
+	.endr
 
 	/* Data stays in the one section: OCM is RAM, and the MMU is off. */
 	.balign	8
