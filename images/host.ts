@@ -13,6 +13,23 @@ export const HOST_TOOLS: Record<string, string> = {
   find: 'findutils',
 };
 
+/** Debian's arm64 cross compiler's prefix (package gcc-aarch64-linux-gnu). */
+export const CROSS = 'aarch64-linux-gnu-';
+
+/**
+ * What building arm64 firmware or a hypervisor from a Debian source package runs, and the package of
+ * each: the cross compiler, dpkg-source (Debian's patches), make, and the native compiler, bison and
+ * flex for Kconfig and the host tools. harness/setup/host-packages.txt installs them.
+ */
+export const SOURCE_BUILD_TOOLS: Record<string, string> = {
+  [`${CROSS}gcc`]: 'gcc-aarch64-linux-gnu',
+  'dpkg-source': 'dpkg-dev',
+  make: 'make',
+  gcc: 'gcc',
+  bison: 'bison',
+  flex: 'flex',
+};
+
 export const FOREIGN_ARCH = 'arm64';
 export const FIX_ARCH_COMMAND = `dpkg --add-architecture ${FOREIGN_ARCH} && apt-get update`;
 

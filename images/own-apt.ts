@@ -21,6 +21,17 @@ export interface OwnSources {
   suite: string;
   /** Binary packages of these architectures only (with `all`). */
   architectures?: string;
+  /**
+   * The suite's `-updates` and `-security` too: where Debian's point fixes and security uploads are,
+   * which a set built from the machine's lists may have taken (a source package of the same version).
+   */
+  withUpdates?: boolean;
+}
+
+/** Where the lists come from: Debian's mirror, and its security archive. */
+export interface DebianMirrors {
+  debian: string;
+  security: string;
 }
 
 /** Lists of hil's own are fetched again when older than this, so a set follows Debian's updates. */
@@ -45,7 +56,7 @@ export async function ownAptLists(dir: string, sources: OwnSources, log: (line: 
   };
   if (!refresh && !(await ownListsStale(dir))) return apt;
   for (const sub of ['lists/partial', 'sources', 'cache/archives/partial']) await mkdir(path.join(dir, sub), { recursive: true });
-  await writeFile(path.join(dir, 'sources', `hil-${sources.suite}.sources`), sourcesStanza(sources, await debianMirror()));
+  await writeFile(path.join(dir, 'sources', `hil-${sources.suite}.sources`), sourcesStanza(sources, await debianMirrors()));
   log(`reading Debian ${sources.suite} ${sources.types === 'deb-src' ? 'source' : sources.architectures ?? ''} lists (kept in ${dir})`);
   try {
     await run('apt-get', [...apt.options, 'update']);
@@ -69,22 +80,27 @@ async function hasLists(dir: string): Promise<boolean> {
   return (await readdir(path.join(dir, 'lists')).catch(() => [] as string[])).some((f) => /(Packages|Sources)(\.\w+)?$/.test(f));
 }
 
-export function sourcesStanza(s: OwnSources, mirror: string): string {
-  return [
+export function sourcesStanza(s: OwnSources, mirrors: DebianMirrors): string {
+  const stanza = (uri: string, suites: string[]) => [
     `Types: ${s.types}`,
-    `URIs: ${mirror}`,
-    `Suites: ${s.suite}`,
+    `URIs: ${uri}`,
+    `Suites: ${suites.join(' ')}`,
     'Components: main',
     ...(s.architectures ? [`Architectures: ${s.architectures}`] : []),
     'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg',
     '',
   ].join('\n');
+  if (!s.withUpdates) return stanza(mirrors.debian, [s.suite]);
+  return `${stanza(mirrors.debian, [s.suite, `${s.suite}-updates`])}\n${stanza(mirrors.security, [`${s.suite}-security`])}`;
 }
 
-/** The first Debian (not security) mirror of the machine's apt sources. */
-export async function debianMirror(): Promise<string> {
+/** The first Debian mirror and the first security archive of the machine's apt sources. */
+export async function debianMirrors(): Promise<DebianMirrors> {
   const deb822 = await readFile('/etc/apt/sources.list.d/debian.sources', 'utf8').catch(() => '');
   const oneLine = await readFile('/etc/apt/sources.list', 'utf8').catch(() => '');
   const uris = [...deb822.matchAll(/^URIs:\s*(\S+)/gm), ...oneLine.matchAll(/^deb\s+(?:\[[^\]]*\]\s+)?(\S+)/gm)].map((m) => m[1]);
-  return uris.find((u) => !/security/.test(u)) ?? 'http://deb.debian.org/debian';
+  return {
+    debian: uris.find((u) => !/security/.test(u)) ?? 'http://deb.debian.org/debian',
+    security: uris.find((u) => /security/.test(u)) ?? 'http://deb.debian.org/debian-security',
+  };
 }

@@ -11,6 +11,7 @@ import { DEFAULT_RELEASE, type DebianRelease, OLD_KERNEL_SUITE } from './release
 import { inputPackages, resolveInputs } from './inputs.ts';
 import { aptStamp, artifactsPresent, type Manifest, readManifest, recipeHash, samePackages, writeManifest } from './manifest.ts';
 import { withLock } from './lock.ts';
+import { ensureXenVariant, XEN_VARIANTS } from './xen-variant/build.ts';
 
 /** One built file: `name` is what system files refer to (xen, linux, domu-initramfs, dom0-initramfs). */
 export interface Artifact {
@@ -115,6 +116,16 @@ export async function ensureImages(opts: EnsureImagesOptions = {}): Promise<Imag
 }
 
 /**
+ * Adds to the set each artifact built on demand (a Xen variant, images/xen-variant) that `names`
+ * ask for and the set lacks, building it first when it is not kept yet.
+ */
+export async function ensureArtifacts(set: ImageSet, names: string[], log: (line: string) => void = () => {}): Promise<void> {
+  for (const name of new Set(names)) {
+    if (!Object.hasOwn(set.artifacts, name) && Object.hasOwn(XEN_VARIANTS, name)) set.artifacts[name] = await ensureXenVariant(set, name, log);
+  }
+}
+
+/**
  * An artifact by name (`linux`), or any file by path (relative to the current folder), hashed.
  * Throws a HilError naming the known artifacts when it is neither.
  */
@@ -126,7 +137,7 @@ export function resolveArtifact(set: ImageSet, nameOrPath: string): Artifact {
     const sha256 = createHash('sha256').update(readFileSync(abs)).digest('hex');
     return { name: path.basename(abs), path: abs, size: st.size, sha256 };
   }
-  const known = Object.keys(set.artifacts).sort().join(', ') || 'none';
+  const known = [...new Set([...Object.keys(set.artifacts), ...Object.keys(XEN_VARIANTS)])].sort().join(', ');
   const why = st ? `${abs} is not a regular file` : `no file at ${abs}`;
   throw new HilError(`images: '${nameOrPath}' is neither an artifact name (known: ${known}) nor a file (${why})`, {
     code: 'ARTIFACT_NOT_FOUND',

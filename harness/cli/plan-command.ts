@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { boardProfiles } from '../../boards/index.ts';
 import { qemuVirtArm64 } from '../../boards/qemu-virt-arm64.ts';
 import { virtualBoards } from '../../boards/virtual-boards.ts';
-import { ensureImages, resolveArtifact } from '../../images/recipe.ts';
+import { ensureArtifacts, ensureImages, resolveArtifact } from '../../images/recipe.ts';
 import { HilError } from '../errors.ts';
 import type { BoardProfile } from '../lab/board-profile.ts';
 import { labBoardPlanFacts, loadLabFile } from '../lab/lab-file.ts';
@@ -37,7 +37,9 @@ export async function planCommand(args: string[]): Promise<number> {
     const a = resolveArtifact(images, nameOrPath);
     return { name: a.name, path: a.path, size: statSync(a.path).size };
   };
-  console.log(renderScript(buildBootPlan(loadSystemFile(values.system), { board: profile, network, limits: withLimitFlags(limits, values.limit ?? []), resolve })));
+  const system = loadSystemFile(values.system);
+  await ensureArtifacts(images, [system.xen.image], (line) => console.error(line));
+  console.log(renderScript(buildBootPlan(system, { board: profile, network, limits: withLimitFlags(limits, values.limit ?? []), resolve })));
   return 0;
 }
 

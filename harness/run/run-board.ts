@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Mocha from 'mocha';
 import type { ImageSet } from '../../images/recipe.ts';
-import { resolveArtifact } from '../../images/recipe.ts';
+import { ensureArtifacts, resolveArtifact } from '../../images/recipe.ts';
 import type { SuiteDefinition } from '../../suites/index.ts';
 import { describeError, HilError } from '../errors.ts';
 import type { BoardInstance } from '../lab/board-instance.ts';
@@ -171,6 +171,7 @@ export async function openBoardSession(options: Omit<RunBoardOptions, 'suites'>,
 
 export async function prepareBoot(options: Omit<RunBoardOptions, 'suites'>, system: SystemSpec, tftpRoot: string): Promise<BootPlan> {
   const { board } = options;
+  await ensureArtifacts(options.images, [system.xen.image], (line) => options.log(`${board.name}: ${line}`));
   const extra = await keyedDom0Ramdisk(board, system, options.images);
   const dt = board.profile.deviceTree;
   if (dt.source === 'file' && board.writeDeviceTree) {

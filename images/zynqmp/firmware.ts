@@ -16,25 +16,19 @@ import { fileURLToPath } from 'node:url';
 import { zcu102Twin } from '../../boards/qemu-zcu102.ts';
 import { HilError } from '../../harness/errors.ts';
 import type { ZynqmpFirmwareFiles } from '../../harness/power/qemu-zcu102.ts';
-import { requireHostTools, run } from '../host.ts';
+import { CROSS, requireHostTools, run, SOURCE_BUILD_TOOLS } from '../host.ts';
 import { withLock } from '../lock.ts';
 import { ownAptLists } from '../own-apt.ts';
 import { sha256File } from '../manifest.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ZYNQMP_OUT_DIR = path.join(here, '../build/zynqmp');
-const CROSS = 'aarch64-linux-gnu-';
 const UBOOT_SOURCE_PACKAGE = 'u-boot';
 
 /** The tools the build runs, and the Debian package of each (harness/setup/host-packages.txt installs them). */
 export const FIRMWARE_TOOLS: Record<string, string> = {
-  [`${CROSS}gcc`]: 'gcc-aarch64-linux-gnu',
+  ...SOURCE_BUILD_TOOLS,
   [`${CROSS}as`]: 'binutils-aarch64-linux-gnu',
-  'dpkg-source': 'dpkg-dev',
-  make: 'make',
-  gcc: 'gcc',
-  bison: 'bison',
-  flex: 'flex',
   bc: 'bc',
   fdtput: 'device-tree-compiler',
 };

@@ -79,6 +79,20 @@ describe('hil run on the virtual board @e2e', function () {
     assert.equal(await qemuRunning(join(reportDir, 'board')), false, 'QEMU is still running after the failed boot');
   });
 
+  it("runs sched=null on a Xen rebuilt from Debian's source with the NULL scheduler, which Debian's own lacks @e2e", async function () {
+    this.timeout(600000); // the first run builds xen-null: about 20 s here
+    const reportDir = temp('hil-e2e-null-');
+    const r = await hil(['run', '--suite', 'scheduling', '--wait', '--report-dir', reportDir]);
+    assert.equal(r.code, 0, `hil run failed:\n${r.stdout}\n${r.stderr}`);
+    const record = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunRecord;
+    assert.deepEqual(record.tests.map((t) => t.state), ['passed', 'passed']);
+    assert.deepEqual(record.tftp.filter((t) => /^xen/.test(t.file)).map((t) => t.file), ['xen-null'], 'U-Boot fetched the variant, not Debian\'s Xen');
+    const xen = readFileSync(join(reportDir, 'console/xen.log'), 'latin1');
+    assert.match(xen, /Xen version 4\.17\./);
+    assert.match(xen, /Using scheduler: null Scheduler/);
+    assert.doesNotMatch(xen, /Could not find scheduler/);
+  });
+
   it('on Ctrl-C powers the board off, keeps the transcript and exits non-zero @e2e', async function () {
     const reportDir = temp('hil-e2e-int-');
     let sent = false;

@@ -18,10 +18,24 @@ describe('images: Debian releases', () => {
     assert.equal(findRelease('toString'), undefined, 'only own keys are releases');
   });
 
+  const mirrors = { debian: 'http://mirror/debian', security: 'http://mirror/debian-security' };
+
   it("writes a deb822 stanza of hil's own for another suite's arm64 packages", () => {
     assert.equal(
-      sourcesStanza({ types: 'deb', suite: 'trixie', architectures: 'arm64' }, 'http://mirror/debian'),
+      sourcesStanza({ types: 'deb', suite: 'trixie', architectures: 'arm64' }, mirrors),
       'Types: deb\nURIs: http://mirror/debian\nSuites: trixie\nComponents: main\nArchitectures: arm64\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n',
+    );
+  });
+
+  it('adds the suite\'s -updates and, from the security archive, its -security when asked', () => {
+    const text = sourcesStanza({ types: 'deb-src', suite: 'bookworm', withUpdates: true }, mirrors);
+    const stanzas = text.split('\n\n').map((st) => Object.fromEntries(st.trim().split('\n').map((l) => l.split(': '))));
+    assert.deepEqual(
+      stanzas.map((st) => [st.Types, st.URIs, st.Suites]),
+      [
+        ['deb-src', 'http://mirror/debian', 'bookworm bookworm-updates'],
+        ['deb-src', 'http://mirror/debian-security', 'bookworm-security'],
+      ],
     );
   });
 

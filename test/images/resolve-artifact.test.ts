@@ -40,7 +40,7 @@ describe('images/resolveArtifact', () => {
       (e: unknown) =>
         e instanceof HilError &&
         e.code === 'ARTIFACT_NOT_FOUND' &&
-        e.message.includes("'linxu' is neither an artifact name (known: linux)") &&
+        e.message.includes("'linxu' is neither an artifact name (known: linux, xen-null)") &&
         e.message.includes(`no file at ${path.resolve('linxu')}`),
     );
   });
