@@ -8,8 +8,13 @@ export interface XenDomainSeen {
   vcpus: number;
   memoryKb: number;
   loadedMs?: number;
-  /** When the domain's own first line (its kernel's first printk) arrived. */
+  /** When the domain's own first line arrived (with console=ttyAMA0, when its console driver came up). */
   firstLineMs?: number;
+  /**
+   * By when its kernel had started, by the kernel's own printk clock: the least of a stamped line's
+   * arrival less its stamp. A line arrives after it was printed, so this is never before the start.
+   */
+  kernelStartMs?: number;
   /** The configured name, learnt from what the domain printed (domids can come out reversed). */
   name?: string;
   readyMs?: number;
@@ -27,6 +32,8 @@ const LOADING_DOMU = /\*\*\* LOADING DOMU cpus=(\d+) memory=(?:0x)?([0-9a-fA-F]+
 const LOADING_KERNEL = /^Loading d(\d+) kernel from boot module/;
 const BANNER = /^Xen version (\S+)/;
 const INIT_DONE = /^Freed \d+kB init memory/;
+/** A guest kernel's printk time, seconds since its start: `[    1.234567] …`. */
+const PRINTK_STAMP = /^\[\s*(\d+\.\d+)\]/;
 /** A guest kernel's command line names its domain first thing, long before its readiness line. */
 const NAMED_CMDLINE = new RegExp(`Kernel command line:.*\\b${READINESS_PARAM.replace('.', '\\.')}=([a-z0-9-]+)`);
 
@@ -119,7 +126,11 @@ export class XenConsoleModel {
   private guestLine(domid: number, text: string): void {
     for (const l of this.guestListeners) l(domid, text);
     const domain = this.domains.find((d) => d.domid === domid);
-    if (domain) domain.firstLineMs ??= Math.round(this.now());
+    if (domain) {
+      domain.firstLineMs ??= Math.round(this.now());
+      const stamp = PRINTK_STAMP.exec(text);
+      if (stamp) domain.kernelStartMs = Math.min(domain.kernelStartMs ?? Infinity, Math.round(this.now() - Number(stamp[1]) * 1000));
+    }
     const named = domain && !domain.name && NAMED_CMDLINE.exec(text);
     if (named) domain.name = named[1];
     const ready = READINESS_RE.exec(text);

@@ -57,6 +57,26 @@ describe('Xen console model', function () {
     ]);
   });
 
+  it("dates each domU kernel's start by its own printk clock, not by when its console came up", function () {
+    let now = 0;
+    const model = new XenConsoleModel(() => now, { holdMs: 0 });
+    const at = (ms: number, line: string) => {
+      now = ms;
+      model.push(`${line}\r\n`);
+    };
+    at(1000, '(XEN) *** LOADING DOMU cpus=1 memory=40000KB ***');
+    at(1000, '(XEN) Loading d1 kernel from boot module @ 0000000042a00000');
+    // Replayed when the console driver registers, at 9 s: printed long before.
+    at(9000, '(XEN) DOM1: [    0.000000] Booting Linux on physical CPU 0x0000000000 [0x411fd070]');
+    at(9000, '(XEN) DOM1: [    0.000000] Kernel command line: console=ttyAMA0 hil.domain=alpha');
+    at(9000, '(XEN) DOM1: [    6.500000] printk: console [ttyAMA0] enabled');
+    at(9300, '(XEN) DOM1: [    7.900000] a line printed as it happens');
+    at(9400, '(XEN) DOM1: a line without a printk time');
+    const alpha = model.byName('alpha')!;
+    assert.equal(alpha.firstLineMs, 9000);
+    assert.equal(alpha.kernelStartMs, 1400, 'the least of arrival less stamp: 9300 - 7900');
+  });
+
   it("keeps when each domain's own first line came, its kernel's first words", function () {
     const { model } = feed([
       '(XEN) *** LOADING DOMU cpus=1 memory=40000KB ***',
