@@ -8,8 +8,6 @@ export interface XenDomainSeen {
   vcpus: number;
   memoryKb: number;
   loadedMs?: number;
-  /** When the domain's own first line arrived (with console=ttyAMA0, when its console driver came up). */
-  firstLineMs?: number;
   /**
    * By when its kernel had started, by the kernel's own printk clock: the least of a stamped line's
    * arrival less its stamp. A line arrives after it was printed, so this is never before the start.
@@ -126,10 +124,10 @@ export class XenConsoleModel {
   private guestLine(domid: number, text: string): void {
     for (const l of this.guestListeners) l(domid, text);
     const domain = this.domains.find((d) => d.domid === domid);
-    if (domain) {
-      domain.firstLineMs ??= Math.round(this.now());
-      const stamp = PRINTK_STAMP.exec(text);
-      if (stamp) domain.kernelStartMs = Math.min(domain.kernelStartMs ?? Infinity, Math.round(this.now() - Number(stamp[1]) * 1000));
+    // Not the first line's arrival: with console=ttyAMA0 that is when the console driver came up.
+    const stamp = PRINTK_STAMP.exec(text);
+    if (domain && stamp) {
+      domain.kernelStartMs = Math.min(domain.kernelStartMs ?? Infinity, Math.round(this.now() - Number(stamp[1]) * 1000));
     }
     const named = domain && !domain.name && NAMED_CMDLINE.exec(text);
     if (named) domain.name = named[1];
